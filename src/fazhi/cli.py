@@ -1,0 +1,111 @@
+"""The ``fazhi`` command: a thin caller of the library.
+
+    fazhi parse 方案.docx            readable tree with warnings
+    fazhi parse 方案.docx --json     JSON in the gold format (shared/gold/SCHEMA.md)
+    fazhi parse 文件夹/               every document in a folder, with a progress bar and a summary
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="法治政府建设方案读取工具：把方案文件读成结构化的任务清单。")
+
+_DOCUMENT_SUFFIXES = {".txt", ".docx", ".xlsx", ".pdf", ".html", ".htm"}
+
+
+@app.callback()
+def _main() -> None:
+    """fazhi: read, check and export rule-of-law government plans."""
+
+
+@app.command()
+def parse(
+    path: Annotated[Path, typer.Argument(help="方案文件（txt/docx/xlsx/pdf/html）或包含这些文件的文件夹")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（字段见 shared/gold/SCHEMA.md）")] = False,
+    units: Annotated[Path | None, typer.Option("--units", help="单位名录文件（TOML 或 CSV），用于核对单位名称")] = None,
+) -> None:
+    """Read a plan document (or a folder of them) and print its structure."""
+    registry = _load_registry(units)
+    if path.is_dir():
+        raise typer.Exit(_parse_folder(path, registry))
+    plan = _parse_or_exit(path, registry)
+    if as_json:
+        from fazhi.export.json import plan_to_dict
+
+        sys.stdout.write(json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=1) + "\n")
+        return
+    from fazhi.tree import print_tree
+
+    print_tree(plan)
+
+
+def _load_registry(path: Path | None):  # type: ignore[no-untyped-def]
+    if path is None:
+        return None
+    from fazhi.errors import FazhiError
+    from fazhi.units import UnitRegistry
+
+    try:
+        return UnitRegistry.from_file(path)
+    except FazhiError as error:
+        _fail(path, error.message)
+
+
+def _parse_or_exit(path: Path, registry):  # type: ignore[no-untyped-def]
+    from fazhi import parse_file
+    from fazhi.errors import FazhiError
+
+    if not path.exists():
+        _fail(path, "文件不存在")
+    try:
+        return parse_file(path, registry)
+    except FazhiError as error:
+        _fail(path, error.message)
+    except MemoryError:
+        _fail(path, "文件过大，读取时内存不足")
+    except Exception as error:  # noqa: BLE001 - a user never sees a traceback; the message names the fault
+        _fail(path, f"读取失败（{type(error).__name__}: {error}），请将此文件反馈给系统管理员")
+
+
+def _fail(path: Path, message: str) -> None:
+    sys.stderr.write(f"{path}: {message}\n")
+    raise typer.Exit(2)
+
+
+def _parse_folder(folder: Path, registry) -> int:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.progress import track
+    from rich.table import Table
+
+    from fazhi import parse_file
+    from fazhi.errors import FazhiError
+
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in _DOCUMENT_SUFFIXES and p.is_file())
+    table = Table("文件", "任务数", "警告数", "结果")
+    failed = 0
+    for path in track(files, description="正在读取…", console=Console(stderr=True)):
+        try:
+            plan = parse_file(path, registry)
+            table.add_row(path.name, str(len(plan.tasks)), str(len(plan.warnings)), "成功")
+        except FazhiError as error:
+            failed += 1
+            table.add_row(path.name, "-", "-", f"失败：{error.message}")
+    console = Console()
+    console.print(table)
+    console.print(f"共 {len(files)} 个文件，成功 {len(files) - failed} 个，失败 {failed} 个")
+    return 2 if failed else 0
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
