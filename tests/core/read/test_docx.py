@@ -14,8 +14,9 @@ from docx.oxml.ns import nsdecls
 
 from fazhi.errors import CorruptDocument, EncryptedDocument, TooLarge
 from fazhi.model import BlockKind
-from fazhi.read import limits, read_bytes
-from fazhi.read.docx import chinese_number, format_number, read
+from fazhi.read import limits, read_bytes, repair
+from fazhi.read.docx import read
+from fazhi.read.wordnum import chinese_number, format_number
 
 W_NS = nsdecls("w")
 
@@ -257,3 +258,58 @@ def test_encrypted_docx_refused() -> None:
     with pytest.raises(EncryptedDocument) as caught:
         read_bytes(data, "加密.docx")
     assert "密码" in caught.value.message
+
+
+HEADING_NUMBERING = f"""
+<w:root {W_NS}>
+  <w:abstractNum w:abstractNumId="30">
+    <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1部分"/>
+      <w:pStyle w:val="Heading1"/></w:lvl>
+    <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/>
+      <w:lvlRestart w:val="0"/><w:pStyle w:val="Heading2"/></w:lvl>
+  </w:abstractNum>
+  <w:num w:numId="40"><w:abstractNumId w:val="30"/></w:num>
+</w:root>
+"""
+
+
+def test_heading_styles_bound_to_list_levels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Multilevel lists tied to heading styles: numId from the style, level from ``w:lvl/w:pStyle``;
+    ``lvlRestart 0`` keeps the second level counting across parts; ``numId 0`` switches numbering off;
+    ``%1`` in a deeper level prints in the first level's format (Word does the same without ``isLgl``)."""
+    monkeypatch.setattr(repair, "clean_blocks", lambda blocks: repair.Cleaned(blocks=list(blocks)))
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    for child in list(parse_xml(HEADING_NUMBERING)):
+        numbering.insert(0, child) if child.tag.endswith("abstractNum") else numbering.append(child)
+    for style_id in ("Heading1", "Heading2"):
+        style = document.styles.element.get_by_id(style_id)
+        style.get_or_add_pPr().append(parse_xml(f'<w:numPr {W_NS}><w:numId w:val="40"/></w:numPr>'))
+    document.add_paragraph("总体要求", style="Heading 1")
+    document.add_paragraph("指导思想", style="Heading 2")
+    document.add_paragraph("主要任务", style="Heading 1")
+    document.add_paragraph("健全依法决策机制", style="Heading 2")
+    unnumbered = document.add_paragraph("（本节不编号）", style="Heading 2")
+    unnumbered._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {W_NS}><w:numId w:val="0"/></w:numPr>'))
+    text = read(_to_bytes(document), "标题编号.docx")
+    assert [block.text for block in text.blocks] == [
+        "第一部分总体要求", "一.1指导思想", "第二部分主要任务", "二.2健全依法决策机制", "（本节不编号）"]
+    assert [block.numbering for block in text.blocks] == ["第一部分", "一.1", "第二部分", "二.2", ""]
+
+
+def test_content_controls_and_grid_before() -> None:
+    document = docx.Document()
+    document.element.body.insert(0, parse_xml(
+        f"<w:sdt {W_NS}><w:sdtPr><w:alias w:val=\"标题\"/></w:sdtPr><w:sdtContent>"
+        f"<w:p><w:r><w:t>某县2025年法治政府建设工作要点</w:t></w:r></w:p></w:sdtContent></w:sdt>"))
+    table = document.add_table(rows=2, cols=3)
+    for (row, column), value in {(0, 0): "序号", (0, 1): "任务", (0, 2): "责任单位",
+                                 (1, 1): "落实行政执法责任制", (1, 2): "县司法局"}.items():
+        table.cell(row, column).text = value
+    tr = table.rows[1]._tr
+    tr.remove(tr.tc_lst[0])  # the row starts one grid column in (w:gridBefore)
+    tr.insert(0, parse_xml(f'<w:trPr {W_NS}><w:gridBefore w:val="1"/></w:trPr>'))
+    text = read(_to_bytes(document), "控件.docx")
+    assert text.blocks[0].text == "某县2025年法治政府建设工作要点"
+    assert [block.cells for block in text.blocks[1:]] == [
+        ("序号", "任务", "责任单位"), ("", "落实行政执法责任制", "县司法局")]
