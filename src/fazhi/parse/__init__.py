@@ -12,7 +12,7 @@ from fazhi.parse.deadlines import find_deadlines, standing_deadline
 from fazhi.parse.meta import read_meta
 from fazhi.parse.outline import Body, Item, build_outline, is_guidance, is_task
 from fazhi.parse.targets import find_targets
-from fazhi.parse.units import Clause, FoundUnit, find_clauses
+from fazhi.parse.units import Clause, FoundUnit, find_clauses, find_inherit_rule
 from fazhi.script import is_traditional, to_simplified
 from fazhi.units import UnitRegistry
 
@@ -23,13 +23,14 @@ _CLOSING = re.compile(r"本(?:实施)?方案|本(?:工作)?安排|本(?:工作)?
 
 def parse(text: Text, registry: UnitRegistry | None = None) -> Plan:
     outline = build_outline(list(text.blocks))
-    meta = read_meta(outline.preamble, text.metadata, "")
+    meta = read_meta(outline.preamble, text.metadata, list(text.blocks[-6:]))
     plan_year = meta.period[0] if meta.period and meta.period[0] == meta.period[1] else None
     passages = [Passage(b.text, b.line, "preamble") for b in outline.preamble] + outline.passages
     items = [i for i in outline.items if is_task(i)]
     _split_closing_paragraphs(outline.items, passages)
     drafts = [_Draft(item, plan_year) for item in items]
-    _apply_conventions(drafts)
+    preamble_rule = find_inherit_rule(to_simplified("\n".join(b.text for b in outline.preamble)))
+    _apply_conventions(drafts, preamble_rule)
     _choose_titles(drafts)
     warnings = list(text.warnings) + outline.warnings
     tasks = [d.to_task(registry, warnings) for d in drafts]
@@ -54,7 +55,7 @@ def _split_closing_paragraphs(items: list[Item], passages: list[Passage]) -> Non
         last = in_part[-1]
         pieces = _pieces(last.body)
         cut = next((n for n, (t, _) in enumerate(pieces) if n > 0 and _CLOSING.search(to_simplified(t))), None)
-        if cut is None:
+        if cut is None or any(find_clauses(to_simplified(t)) for t, _ in pieces[cut + 1 :]):
             continue
         passages.extend(Passage(t, line, "closing") for t, line in pieces[cut:])
         kept = Body()
@@ -85,7 +86,7 @@ class _Draft:
             self.deadlines = find_deadlines(self.view, plan_year)
         self.units: list[FoundUnit] = [u for c in self.clauses for u in c.units]
         self.inherited: list[str] = []
-        self.title: str | None = conventions.title_candidate(self.view) if row is None else None
+        self.title: str | None = conventions.title_candidate(self.view) if row is None else row.title
         self.targets = find_targets(self.view)
 
     def to_task(self, registry: UnitRegistry | None, warnings: list[PlanWarning]) -> Task:
@@ -106,6 +107,8 @@ class _Draft:
         )
 
     def _split_title(self) -> tuple[str | None, str]:
+        if self.item.table_row is not None:
+            return self.title, self.text.strip()
         if not self.title:
             return None, self.text.strip()
         start = self.view.find(self.title)
@@ -161,14 +164,14 @@ def _row_deadlines(cell: str, plan_year: int | None) -> list[Deadline]:
     return [replace(d, span=SourceSpan(0)) for d in found]
 
 
-def _apply_conventions(drafts: list[_Draft]) -> None:
+def _apply_conventions(drafts: list[_Draft], preamble_rule: tuple[str, ...]) -> None:
     clauses = [c for d in drafts for c in d.clauses]
     if conventions.uses_comma_lead(clauses):
         for draft in drafts:
             draft.units = [u for c in draft.clauses for u in
                            (conventions.apply_comma_lead(list(c.units)) if c.has_comma_split else c.units)]
-    rule: tuple[str, ...] = ()
-    part = None
+    rule: tuple[str, ...] = preamble_rule
+    part = "body"
     for draft in drafts:
         if draft.item.part != part:
             rule, part = (), draft.item.part

@@ -39,17 +39,21 @@ _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 _TITLE_ANCHOR = re.compile(r"人民政府|政府|党委|委员会|法治|依法|关于|(?:19|20)\d{2}|年度|“|全面|贯彻")
 
 
-def read_meta(preamble: list[Block], metadata: dict[str, str], body_text: str) -> PlanMeta:
+def read_meta(preamble: list[Block], metadata: dict[str, str], tail: list[Block]) -> PlanMeta:
+    """``tail`` is the last few paragraphs of the document, where a signature block may stand."""
     texts = [b.text for b in preamble]
     views = [to_simplified(t) for t in texts]
+    metadata = {**labelled_fields(views), **metadata}
     title = metadata.get("title") or _title(texts, views)
     jurisdiction, level = _jurisdiction(to_simplified(title or ""))
-    issued = _date(metadata.get("date", "")) or _signature_date(views)
+    signed = texts + [b.text for b in tail]
+    signed_views = views + [to_simplified(b.text) for b in tail]
+    issued = _date(metadata.get("date", "")) or _signature_date(signed_views)
     return PlanMeta(
         title=title,
         jurisdiction=_in_script(jurisdiction, title),
         level=level,
-        issuers=_issuers(texts, views, metadata),
+        issuers=_issuers(signed, signed_views, metadata),
         doc_number=metadata.get("doc_number") or _doc_number(texts),
         date=issued,
         period=_period(to_simplified(title or ""), issued),
@@ -71,7 +75,7 @@ def _in_script(name: str | None, title: str | None) -> str | None:
 def _title(texts: list[str], views: list[str]) -> str | None:
     for text, view in zip(texts, views, strict=True):
         notice = _NOTICE_TITLE.search(view)
-        if notice:
+        if notice and len(view) <= 90 and not re.search(r"[，。；]", view) and not view.startswith("《"):
             return text[notice.start("title") : notice.end("title")]
     for index, view in enumerate(views):
         if _is_title_line(view):
@@ -233,3 +237,28 @@ def _parents(texts: list[str], views: list[str], title: str | None) -> tuple[str
 def _cover_of(view: str, match: re.Match[str]) -> bool:
     """"关于印发《本方案》的通知" and "…印发《X》。" name the document itself, not a parent."""
     return bool(re.search(r"印发\s*$", view[: match.start()])) or view[match.end() : match.end() + 3].startswith("的通知")
+
+
+_FIELDS = {
+    "doc_number": r"发文字号|文\s*号",
+    "issuer": r"发文机关|发布机关|发文单位|制发机关",
+    "date": r"成文日期|成文时间|印发日期|签发日期",
+    "published": r"发布日期|发布时间|公开日期",
+    "index": r"索\s*引\s*号",
+    "topic": r"主题分类|所属主题|主题词",
+}
+_FIELD_LABEL = re.compile("(?P<label>" + "|".join(f"(?:{p})" for p in _FIELDS.values()) + r")\s*[:：]\s*")
+
+
+def labelled_fields(views: list[str]) -> dict[str, str]:
+    """Fields of a web page's header saved as text: "发文字号: 泾发〔2022〕15号 发文机关: 中共泾川县委 …"."""
+    found: dict[str, str] = {}
+    for view in views:
+        labels = list(_FIELD_LABEL.finditer(view))
+        for index, label in enumerate(labels):
+            end = labels[index + 1].start() if index + 1 < len(labels) else len(view)
+            key = next(k for k, p in _FIELDS.items() if re.fullmatch(p, label.group("label")))
+            value = view[label.end() : end].strip()
+            if value and key not in found:
+                found[key] = value
+    return found

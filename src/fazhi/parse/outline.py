@@ -104,6 +104,7 @@ class _Builder:
         self.passages: list[Passage] = []
         self.warnings: list[Warning] = []
         self.last_value: dict[tuple[str, str], int] = {}
+        self.table_columns: dict[str, int] | None = None
         self._annex_patterns = rules.compiled_list("outline", "annex_start")
 
     def feed(self, blocks: list[Block]) -> Outline:
@@ -167,7 +168,8 @@ class _Builder:
         self.stack[-1].body.add(block.text, block.line, block.extra_lines)
 
     def _add_table(self, rows: list[Block]) -> None:
-        table = read_table(rows)
+        table = read_table(rows, self.table_columns)
+        self.table_columns = table.columns or self.table_columns
         self.warnings.extend(table.warnings)
         self.passages.extend(table.passages)
         if table.rows and self.items and self.part == "body":
@@ -247,7 +249,16 @@ def is_task(item: Item) -> bool:
         return False
     if item.table_row is not None:
         return bool(item.head.strip())
-    return _has_content(item)
+    return _has_content(item) and not _is_section_text(item)
+
+
+def _is_section_text(item: Item) -> bool:
+    """"三、重点任务" followed by a paragraph of prose: a top-level section that describes rather than
+    assigns (no responsibility clause anywhere in it) is section text, not a task."""
+    from fazhi.parse.units import find_clauses
+
+    heading_only = "。" not in item.head and len(item.head) <= 30
+    return item.rank <= 1 and heading_only and not find_clauses(to_simplified(item.body.text))
 
 
 def _has_content(item: Item) -> bool:

@@ -34,23 +34,32 @@ class TableRow:
     section: Section | None
 
     @property
-    def task_text(self) -> str:
+    def title(self) -> str | None:
+        """The 重点任务 cell, when the table also has a 具体措施 column for the body."""
         group, task = self.cells.get("group", ""), self.cells.get("task", "")
-        if group and task and group != task:
-            return f"{group}。{task}" if not group.endswith(("。", "：", ":")) else group + task
-        return task or group
+        return group if group and task and group != task else None
+
+    @property
+    def task_text(self) -> str:
+        return self.cells.get("task", "") or self.cells.get("group", "")
 
 
 @dataclass
 class Table:
+    columns: dict[str, int] | None = None
     rows: list[TableRow] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
 
 
-def read_table(blocks: list[Block]) -> Table:
+def read_table(blocks: list[Block], previous: dict[str, int] | None = None) -> Table:
+    """Rows of one table; ``previous`` is the column map of the table before it, for a table whose
+    section rows were written as paragraphs and so cut it into pieces without their own header."""
     table = Table()
     header_at, columns = _find_header(blocks)
+    if columns is None and previous is not None and len(blocks[0].cells) > max(previous.values()):
+        header_at, columns = -1, previous
+    table.columns = columns
     if columns is None:
         for block in blocks:
             table.passages.append(Passage(" ".join(c for c in block.cells if c), block.line, "table-without-header"))

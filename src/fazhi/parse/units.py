@@ -66,26 +66,26 @@ def find_clauses(view: str) -> list[Clause]:
     """All responsibility clauses in a task's text (simplified view)."""
     clauses: list[Clause] = []
     taken: list[tuple[int, int]] = []
-    for start, end, inner_start in _bracketed_clauses(view):
-        clauses.append(_read_clause(view, inner_start, end))
-        taken.append((start, end))
+    for start, close in _bracketed_clauses(view):
+        clauses.append(_read_clause(view, start + 1, close))
+        taken.append((start, close + 1))
     for start, end in _line_clauses(view, taken):
         clauses.append(_read_clause(view, start, end))
     clauses.extend(_sentence_clauses(view, taken))
     return sorted(clauses, key=lambda c: c.start)
 
 
-def _bracketed_clauses(view: str) -> list[tuple[int, int, int]]:
-    """(start, end, inner start) of brackets that hold a labelled list or end in 负责."""
+def _bracketed_clauses(view: str) -> list[tuple[int, int]]:
+    """(opening, closing) offsets of brackets that hold a labelled list or end in 负责."""
     found = []
     for match in re.finditer(f"[{re.escape(_OPEN)}]", view):
         start = match.start()
-        if found and start < found[-1][1]:
+        if found and start <= found[-1][1]:
             continue
         end = _matching_close(view, start)
         inner = view[start + 1 : end].strip()
         if _label_re().match(inner) or _is_duty_note(inner):
-            found.append((start, end + 1, start + 1))
+            found.append((start, end))
     return found
 
 
@@ -126,7 +126,7 @@ def _line_clauses(view: str, taken: list[tuple[int, int]]) -> list[tuple[int, in
 
 _SENTENCE = re.compile(
     r"(?:由|请)?(?P<lead>[^，,。；;、\n]{2,30}?(?:、[^，,。；;、\n]{2,30}?)*)牵头[，,]\s*"
-    r"(?P<others>[^，,。；;\n]{2,120}?)(?:配合|参与|协助|共同(?:负责|落实|推进))(?:[。；;]|$)"
+    r"(?P<others>[^，,。；;\n]{2,120}?)(?:按职责分工负责|按职责负责|配合|参与|协助|共同(?:负责|落实|推进)|负责)(?:[。；;]|$)"
 )
 
 
@@ -254,7 +254,7 @@ def _is_generic(text: str) -> bool:
 
 
 def _looks_like_unit(text: str) -> bool:
-    text = re.sub(r"[（(][^）)]*[）)]$", "", text.strip())
+    text = re.sub(r"[（(][^）)]*[）)]$", "", re.sub(r"等$", "", text.strip()))
     return len(text) >= 2 and text.endswith(tuple(rules.load("units")["suffixes"]))
 
 
@@ -270,3 +270,13 @@ def clause_from_list(cell: str, role: UnitRole) -> Clause:
     """A table cell that holds a unit list under a column such as 牵头单位."""
     view = to_simplified(cell)
     return Clause(0, len(view), tuple(_split_units(view, 0, len(view), role)), False)
+
+
+def find_inherit_rule(view: str) -> tuple[str, ...]:
+    """Units named by a rule such as "以下任务均需各乡镇（街道）落实，不再一一列出", printed anywhere."""
+    for pattern in rules.compiled_list("units", "inherit_rules"):
+        rule = pattern.search(view)
+        if rule:
+            return tuple(u.name for u in _split_units(view, rule.start("units"), rule.end("units"),
+                                                      UnitRole.RESPONSIBLE))
+    return ()

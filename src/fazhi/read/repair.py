@@ -126,7 +126,8 @@ def _continues(head: Block, tail: Block) -> bool:
     if BlockKind.ROW in (head.kind, tail.kind) or "\t" in head.text or tail.numbering:
         return False
     a, b = head.text, tail.text
-    if _starts_new_unit(b) or _ANNEX_MARK.match(a) or _DATE_LINE.match(b) or _SELF_CONTAINED.search(a):
+    if (_starts_new_unit(b) or _ANNEX_MARK.match(a) or _DATE_LINE.match(b) or _SELF_CONTAINED.search(a)
+            or _SELF_CONTAINED.search(b) or a.endswith("文件")):
         return False
     if _has_open_bracket(a) or a[-1] in "、，,":
         return True

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from fazhi.errors import UnsupportedFormat
-from fazhi.model import Block, Text, Warning
+from fazhi.model import Block, BlockKind, Text, Warning
 from fazhi.read import repair
 
 _BOMS = (
@@ -105,12 +105,21 @@ def _is_common_hanzi(char: str) -> bool:
     return 0xB0 <= encoded[0] <= 0xD7
 
 
+def _block(line: str, number: int) -> Block:
+    """A line with two or more tabs is a table row written as text (a task-division table pasted
+    from Word or Excel); anything else is a paragraph."""
+    if line.count("\t") >= 2:
+        cells = tuple(c.strip() for c in line.rstrip("\r\n").split("\t"))
+        return Block(text=line, line=number, kind=BlockKind.ROW, cells=cells)
+    return Block(text=line, line=number)
+
+
 def looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(text[:512]))
 
 
 def read_decoded(decoded: Decoded, source: str) -> Text:
-    raw = [Block(text=line, line=number) for number, line in enumerate(decoded.text.splitlines(), start=1)]
+    raw = [_block(line, number) for number, line in enumerate(decoded.text.splitlines(), start=1)]
     cleaned = repair.clean_blocks(raw)
     return Text(
         blocks=tuple(cleaned.blocks),
