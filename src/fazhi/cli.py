@@ -70,7 +70,7 @@ def _parse_or_exit(path: Path, registry):  # type: ignore[no-untyped-def]
         _fail(path, error.message)
     except MemoryError:
         _fail(path, "文件过大，读取时内存不足")
-    except Exception as error:  # noqa: BLE001 - a user never sees a traceback; the message names the fault
+    except Exception as error:
         _fail(path, f"读取失败（{type(error).__name__}: {error}），请将此文件反馈给系统管理员")
 
 

@@ -52,7 +52,7 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True)
-class Warning:  # noqa: A001 - the domain word; never shadowed where the builtin is needed
+class Warning:
     """Something a reader should look at: a repair made, an unknown unit, a gap."""
 
     code: str  # stable machine-readable key, e.g. "repair.gbk-shift", "unit.unknown"

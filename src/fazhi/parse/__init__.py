@@ -5,7 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from fazhi.model import Citation, Deadline, Heading, Passage, Plan, SourceSpan, Target, Task, Text, UnitRef, UnitRole
+from fazhi.model import (
+    Citation,
+    Deadline,
+    Heading,
+    Passage,
+    Plan,
+    SourceSpan,
+    Task,
+    Text,
+    UnitRef,
+    UnitRole,
+)
 from fazhi.model import Warning as PlanWarning
 from fazhi.parse import conventions
 from fazhi.parse.deadlines import find_deadlines, standing_deadline
@@ -54,14 +65,23 @@ def _split_closing_paragraphs(items: list[Item], passages: list[Passage]) -> Non
             continue
         last = in_part[-1]
         pieces = _pieces(last.body)
-        cut = next((n for n, (t, _) in enumerate(pieces) if n > 0 and _CLOSING.search(to_simplified(t))), None)
-        if cut is None or any(find_clauses(to_simplified(t)) for t, _ in pieces[cut + 1 :]):
+        cut = _closing_cut(pieces)
+        if cut is None:
             continue
         passages.extend(Passage(t, line, "closing") for t, line in pieces[cut:])
         kept = Body()
         for t, line in pieces[:cut]:
             kept.add(t, line)
         last.body = kept
+
+
+def _closing_cut(pieces: list[tuple[str, int]]) -> int | None:
+    """Where the closing text starts: after the task's last responsibility clause, or, in a task
+    without clauses, at a paragraph that speaks of the plan itself."""
+    with_clause = [n for n, (t, _) in enumerate(pieces) if find_clauses(to_simplified(t))]
+    if with_clause:
+        return with_clause[-1] + 1 if with_clause[-1] < len(pieces) - 1 else None
+    return next((n for n, (t, _) in enumerate(pieces) if n > 0 and _CLOSING.search(to_simplified(t))), None)
 
 
 def _pieces(body: Body) -> list[tuple[str, int]]:
@@ -99,8 +119,8 @@ class _Draft:
         return Task(
             part=self.item.part, path=self.item.path, title=title, text=text, line=self.item.line,
             units=tuple(refs),
-            deadlines=tuple(_located(d, body) for d in self.deadlines),
-            targets=tuple(_located(t, body) for t in self.targets),
+            deadlines=tuple(replace(d, span=_locate(d.span, body)) for d in self.deadlines),
+            targets=tuple(replace(t, span=_locate(t.span, body)) for t in self.targets),
             citations=tuple(Citation(m.group(1), SourceSpan(body.line_at(m.start()), m.start(), m.end()))
                             for m in re.finditer(r"《([^《》]{2,60})》", self.text)),
             lines=body.lines,
@@ -144,9 +164,8 @@ def _dedupe(refs: list[UnitRef]) -> list[UnitRef]:
     return list(seen.values())
 
 
-def _located(value: Deadline | Target, body: Body) -> Deadline | Target:
-    span = value.span
-    return replace(value, span=SourceSpan(body.line_at(span.start), span.start, span.end))
+def _locate(span: SourceSpan, body: Body) -> SourceSpan:
+    return SourceSpan(body.line_at(span.start), span.start, span.end)
 
 
 def _row_clauses(cells: dict[str, str]) -> list[Clause]:

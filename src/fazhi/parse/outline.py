@@ -9,6 +9,7 @@ altogether (")推进") takes the value its neighbours leave for it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -221,7 +222,7 @@ def _infer_lost_numbers(items: list[Item]) -> None:
 def _relabel_misnumbered_tops(items: list[Item]) -> None:
     """"1、 总体要求" before "二、工作任务": the first top-level item was printed in the wrong style."""
     tops = [i for i in items if i.parent is None and i.table_row is None]
-    for first, second in zip(tops, tops[1:], strict=False):
+    for first, second in itertools.pairwise(tops):
         if (first.marker and second.marker and first.marker.style != second.marker.style
                 and first.value == 1 and second.value == 2 and not first.children):
             first.marker = Marker(second.marker.style, second.marker.rank, 1, first.marker.end)

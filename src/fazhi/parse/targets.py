@@ -95,7 +95,9 @@ def _hit_from(match: re.Match[str], view: str) -> _Hit | None:
             return None
         return _Hit(match.start(), match.end(), match.start("low"), "range", (low, high), unit)
     value = _number(groups.get("num") or "")
-    if value is None or _is_condition(match, view) or _is_date_part(match, view):
+    if groups.get("op") == "实现" and not (groups.get("num") or "").isdigit():
+        return None  # "实现执法信息一次采集": 实现 takes a figure, not a counted word
+    if value is None or _is_condition(match, view) or _is_date_part(match, view) or _is_quoted(match, view):
         return None
     return _Hit(match.start(), match.end(), match.start("num"), _operator(groups), value, unit)
 
@@ -116,6 +118,12 @@ def _is_condition(match: re.Match[str], view: str) -> bool:
     if not has_operator and after == "的":
         return True
     return not has_operator and bool(re.search(r"(?:为|是|有|共|计)\s*$", before))
+
+
+def _is_quoted(match: re.Match[str], view: str) -> bool:
+    """A number inside quotation marks belongs to a name or slogan ("“一件事一次办”"), not a target."""
+    before = view[: match.start("num")]
+    return before.count("“") > before.count("”") or before.count("《") > before.count("》")
 
 
 def _is_date_part(match: re.Match[str], view: str) -> bool:

@@ -77,7 +77,7 @@ def find_clauses(view: str) -> list[Clause]:
 
 def _bracketed_clauses(view: str) -> list[tuple[int, int]]:
     """(opening, closing) offsets of brackets that hold a labelled list or end in 负责."""
-    found = []
+    found: list[tuple[int, int]] = []
     for match in re.finditer(f"[{re.escape(_OPEN)}]", view):
         start = match.start()
         if found and start <= found[-1][1]:
