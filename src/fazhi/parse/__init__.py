@@ -46,10 +46,16 @@ def parse(text: Text, registry: UnitRegistry | None = None) -> Plan:
     warnings = list(text.warnings) + outline.warnings
     tasks = [d.to_task(registry, warnings) for d in drafts]
     headings = [_heading(i) for i in outline.items if not is_task(i)]
-    passages += [Passage(i.body.text, i.line, "guidance") for i in outline.items if is_guidance(i) and not i.children]
+    passages += [p for i in outline.items if not is_task(i) for p in _section_text(i)]
     return Plan(meta=meta, headings=tuple(headings), tasks=tuple(tasks), unassigned=tuple(passages),
                 warnings=tuple(warnings), repairs=text.repairs, source=text.source,
                 script="hant" if is_traditional("".join(b.text for b in text.blocks[:200])) else "hans")
+
+
+def _section_text(item: Item) -> list[Passage]:
+    """What a heading carries beyond its own line: guiding text, or a section's introduction."""
+    reason = "guidance" if is_guidance(item) else "section-text"
+    return [Passage(text, line, reason) for text, line in _pieces(item.body)[1:] if text.strip()]
 
 
 def _heading(item: Item) -> Heading:

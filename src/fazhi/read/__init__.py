@@ -28,6 +28,13 @@ def read_file(path: str | Path) -> Text:
 
 
 def read_bytes(data: bytes, source: str = "") -> Text:
+    text = _read_by_format(data, source)
+    if not text.blocks:
+        raise EmptyDocument("文件中没有可读取的文字内容", source=source)
+    return text
+
+
+def _read_by_format(data: bytes, source: str) -> Text:
     if not data.strip():
         raise EmptyDocument("文件是空的，没有可读取的内容", source=source)
     if len(data) > MAX_FILE_BYTES:
