@@ -37,7 +37,8 @@ def parse(text: Text, registry: UnitRegistry | None = None) -> Plan:
     meta = read_meta(outline.preamble, text.metadata, list(text.blocks[-6:]))
     plan_year = meta.period[0] if meta.period and meta.period[0] == meta.period[1] else None
     passages = [Passage(b.text, b.line, "preamble") for b in outline.preamble] + outline.passages
-    items = [i for i in outline.items if is_task(i)]
+    task_flags = {id(i): is_task(i) for i in outline.items}
+    items = [i for i in outline.items if task_flags[id(i)]]
     _split_closing_paragraphs(outline.items, passages)
     drafts = [_Draft(item, plan_year) for item in items]
     preamble_rule = find_inherit_rule(to_simplified("\n".join(b.text for b in outline.preamble)))
@@ -45,8 +46,8 @@ def parse(text: Text, registry: UnitRegistry | None = None) -> Plan:
     _choose_titles(drafts)
     warnings = list(text.warnings) + outline.warnings
     tasks = [d.to_task(registry, warnings) for d in drafts]
-    headings = [_heading(i) for i in outline.items if not is_task(i)]
-    passages += [p for i in outline.items if not is_task(i) for p in _section_text(i)]
+    headings = [_heading(i) for i in outline.items if not task_flags[id(i)]]
+    passages += [p for i in outline.items if not task_flags[id(i)] for p in _section_text(i)]
     return Plan(meta=meta, headings=tuple(headings), tasks=tuple(tasks), unassigned=tuple(passages),
                 warnings=tuple(warnings), repairs=text.repairs, source=text.source,
                 script="hant" if is_traditional("".join(b.text for b in text.blocks[:200])) else "hans")

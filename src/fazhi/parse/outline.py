@@ -236,7 +236,10 @@ def is_guidance(item: Item) -> bool:
     words = rules.words("outline", "guidance")
     for node in (item, *item.ancestors):
         title = _first_phrase(node.head)
-        if len(title) <= 12 and any(w in to_simplified(title) for w in words):
+        if len(title) > 12:
+            continue
+        simplified = to_simplified(title)
+        if any(w in simplified for w in words):
             return True
     return False
 

@@ -131,7 +131,9 @@ _SENTENCE = re.compile(
 
 
 def _sentence_clauses(view: str, taken: list[tuple[int, int]]) -> list[Clause]:
-    clauses = []
+    clauses: list[Clause] = []
+    if "牵头" not in view:
+        return clauses
     for match in _SENTENCE.finditer(view):
         if any(a <= match.start() < b for a, b in taken):
             continue

@@ -44,7 +44,7 @@ def looks_garbled(text: str) -> bool:
 
 def repair_misdecoded(text: str) -> str | None:
     """Whole-line mojibake: GBK read as Latin-1/cp1252, or UTF-8 read as GBK."""
-    if re.search(r"[\u00c0-\u00ff]{4,}", text):
+    if re.search(r"[\u0080-\u00ff]{4,}", text):
         for codec in ("latin-1", "cp1252"):
             fixed = _redecode(text, codec, "gb18030")
             if fixed is not None:
@@ -74,10 +74,18 @@ class ShiftRepairer:
     """Repairs GBK byte-shift runs, using the document's own character pairs as evidence."""
 
     def __init__(self, lines: list[str]) -> None:
-        self._pairs: Counter[str] = Counter()
-        for line in lines:
-            if "?" not in line:
-                self._pairs.update(line[i : i + 2] for i in range(len(line) - 1))
+        self._lines = lines
+        self._pair_counts: Counter[str] | None = None
+
+    @property
+    def _pairs(self) -> Counter[str]:
+        """Character pairs of the undamaged lines, counted only when a repair needs the evidence."""
+        if self._pair_counts is None:
+            self._pair_counts = Counter()
+            for line in self._lines:
+                if "?" not in line:
+                    self._pair_counts.update(line[i : i + 2] for i in range(len(line) - 1))
+        return self._pair_counts
 
     def repair(self, text: str) -> Shifted:
         if "?" not in text:
