@@ -18,9 +18,8 @@ import calendar
 import re
 from datetime import date
 
-import cn2an
-
 from fazhi.model import Deadline, DeadlineKind, Precision, Recurrence, SourceSpan
+from fazhi.numerals import to_int
 
 _NUM = r"(?:\d+|[一二三四五六七八九十两]+)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})\s*年"
@@ -232,11 +231,4 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _int(text: str | None) -> int | None:
-    if not text:
-        return None
-    if text.isdigit():
-        return int(text)
-    try:
-        return int(cn2an.cn2an(text.replace("两", "二"), "smart"))
-    except (ValueError, KeyError, TypeError):
-        return None
+    return to_int(text) if text else None

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import cn2an
-
 from fazhi.model import Block, Level, PlanMeta
+from fazhi.numerals import to_int
 from fazhi.script import to_simplified
 
 _PLAN_WORDS = r"(?:实施方案|方案|工作安排|重点工作安排|安排|工作要点|要点|实施意见|意见|工作计划|计划|规划|纲要|任务分工|清单)"
@@ -175,11 +174,10 @@ def _date_from(match: re.Match[str]) -> date | None:
 
 
 def _cn_int(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if len(text) == 4 and not any(c in text for c in "十"):  # 二〇二四: digit by digit
-        return int("".join(str("〇一二三四五六七八九".index(c.replace("○", "〇").replace("零", "〇"))) for c in text))
-    return int(cn2an.cn2an(text, "smart"))
+    value = to_int(text)
+    if value is None:
+        raise ValueError(text)
+    return value
 
 
 def _issuers(texts: list[str], views: list[str], metadata: dict[str, str]) -> tuple[str, ...]:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import cn2an
 
 from fazhi import rules
+from fazhi.numerals import to_int
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -57,13 +57,7 @@ def find_marker(text: str) -> Marker | None:
 def _to_int(printed: str) -> int | None:
     if printed in _CIRCLED:
         return _CIRCLED.index(printed) + 1
-    digits = printed.translate(_FULLWIDTH_DIGITS)
-    if digits.isdigit():
-        return int(digits)
-    try:
-        return int(cn2an.cn2an(printed.replace("〇", "零"), "smart"))
-    except (ValueError, KeyError, TypeError):
-        return None
+    return to_int(printed)
 
 
 def to_chinese(value: int) -> str:

@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import cn2an
-
 from fazhi.model import SourceSpan, Target
+from fazhi.numerals import to_int
 
 _CN_NUM = "一二三四五六七八九十两百"
 _NUMBER = rf"(?P<num>\d+(?:\.\d+)?|[{_CN_NUM}]+)"
@@ -154,13 +153,8 @@ def _strip_verb(metric: str) -> str:
 
 
 def _number(text: str) -> float | None:
-    if not text:
-        return None
     try:
         return float(text)
     except ValueError:
-        pass
-    try:
-        return float(cn2an.cn2an(text.replace("两", "二"), "smart"))
-    except (ValueError, KeyError, TypeError):
-        return None
+        value = to_int(text)
+        return float(value) if value is not None else None
