@@ -12,6 +12,7 @@ from fazhi.model import (
     Passage,
     Plan,
     SourceSpan,
+    Target,
     Task,
     Text,
     UnitRef,
@@ -27,7 +28,7 @@ from fazhi.parse.units import Clause, FoundUnit, find_clauses, find_inherit_rule
 from fazhi.script import is_traditional, to_simplified
 from fazhi.units import UnitRegistry
 
-__all__ = ["parse"]
+__all__ = ["parse", "read_deadlines", "read_targets"]
 
 _CLOSING = re.compile(r"本(?:实施)?方案|本(?:工作)?安排|本(?:工作)?要点|本(?:工作)?计划|本意见")
 
@@ -51,6 +52,22 @@ def parse(text: Text, registry: UnitRegistry | None = None) -> Plan:
     return Plan(meta=meta, headings=tuple(headings), tasks=tuple(tasks), unassigned=tuple(passages),
                 warnings=tuple(warnings), repairs=text.repairs, source=text.source,
                 script="hant" if is_traditional("".join(b.text for b in text.blocks[:200])) else "hans")
+
+
+def read_deadlines(text: str, plan_year: int | None = None) -> list[Deadline]:
+    """The deadlines in a phrase someone typed ("2024年底前", "每年3月1日前", "长期坚持"), as in a task."""
+    view = to_simplified(text)
+    return _standing_list(view) or find_deadlines(view, plan_year)
+
+
+def _standing_list(view: str) -> list[Deadline]:
+    standing = standing_deadline(view)
+    return [standing] if standing else []
+
+
+def read_targets(text: str) -> list[Target]:
+    """The quantitative targets in a phrase someone typed ("审查率达100%")."""
+    return find_targets(to_simplified(text))
 
 
 def _section_text(item: Item) -> list[Passage]:

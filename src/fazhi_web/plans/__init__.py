@@ -1,0 +1,1 @@
+"""Jurisdictions, units, people, plans, tasks and assignments; import → review → publish."""

@@ -1,0 +1,164 @@
+"""Who may see and change what — the one place every page and API endpoint asks.
+
+* office administrator: everything in their jurisdiction (manage), and read-only below it;
+* unit reporter and unit leader: the tasks of their own unit only;
+* upper-level viewer: read-only over their jurisdiction and every one below it (published plans);
+* public: published plans through the public pages only.
+
+Objects a person may not see answer 404 (their existence is not revealed); objects they may see but
+not change answer 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import (
+    DraftStatus,
+    ImportDraft,
+    Jurisdiction,
+    Membership,
+    Plan,
+    PlanStatus,
+    Role,
+    Task,
+    TaskStatus,
+    Unit,
+)
+
+AnyUser = User | AnonymousUser
+
+
+def memberships(user: AnyUser) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    cached: list[Membership] | None = getattr(user, "_fazhi_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("jurisdiction", "unit"))
+        user._fazhi_memberships = cached  # type: ignore[union-attr]
+    return cached
+
+
+def managed_jurisdiction_ids(user: AnyUser) -> set[int]:
+    return {m.jurisdiction_id for m in memberships(user) if m.role == Role.OFFICE}
+
+
+def overseen_jurisdiction_ids(user: AnyUser) -> set[int]:
+    """Jurisdictions whose plans this person may read in full: their own (office) and those below."""
+    ids: set[int] = set()
+    for m in memberships(user):
+        if m.role in (Role.OFFICE, Role.VIEWER):
+            ids |= m.jurisdiction.subtree_ids()
+    return ids
+
+
+def unit_ids(user: AnyUser, roles: tuple[str, ...] = (Role.REPORTER, Role.LEADER)) -> set[int]:
+    return {m.unit_id for m in memberships(user) if m.role in roles and m.unit_id}
+
+
+def visible_jurisdictions(user: AnyUser) -> QuerySet[Jurisdiction]:
+    ids = overseen_jurisdiction_ids(user) | {m.jurisdiction_id for m in memberships(user)}
+    return Jurisdiction.objects.filter(pk__in=ids)
+
+
+def visible_plans(user: AnyUser) -> QuerySet[Plan]:
+    published = Plan.objects.filter(status=PlanStatus.PUBLISHED)
+    own_units = unit_ids(user)
+    overseen = overseen_jurisdiction_ids(user)
+    if not overseen and not own_units:
+        return Plan.objects.none()
+    query = published.filter(jurisdiction_id__in=overseen)
+    if own_units:
+        query = query | published.filter(tasks__assignments__unit_id__in=own_units)
+    return query.distinct()
+
+
+def visible_tasks(user: AnyUser) -> QuerySet[Task]:
+    """Active tasks of published plans this person may open."""
+    live = Task.objects.filter(status=TaskStatus.ACTIVE, plan__status=PlanStatus.PUBLISHED)
+    own_units = unit_ids(user)
+    overseen = overseen_jurisdiction_ids(user)
+    if not overseen and not own_units:
+        return Task.objects.none()
+    query = live.filter(plan__jurisdiction_id__in=overseen)
+    if own_units:
+        query = query | live.filter(assignments__unit_id__in=own_units)
+    return query.distinct()
+
+
+def visible_units(user: AnyUser) -> QuerySet[Unit]:
+    overseen = overseen_jurisdiction_ids(user)
+    return Unit.objects.filter(jurisdiction_id__in=overseen) | Unit.objects.filter(pk__in=unit_ids(user))
+
+
+def can_manage(user: AnyUser, jurisdiction: Jurisdiction | int) -> bool:
+    pk = jurisdiction if isinstance(jurisdiction, int) else jurisdiction.pk
+    return pk in managed_jurisdiction_ids(user)
+
+
+def get_jurisdiction_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> Jurisdiction:
+    jurisdiction = _get_or_404(visible_jurisdictions(user), pk)
+    if manage and not can_manage(user, jurisdiction):
+        raise PermissionDenied("只有本级法治办管理员可以进行此操作")
+    return jurisdiction
+
+
+def get_plan_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> Plan:
+    plan = _get_or_404(visible_plans(user).select_related("jurisdiction"), pk)
+    if manage and not can_manage(user, plan.jurisdiction_id):
+        raise PermissionDenied("只有本级法治办管理员可以修改方案")
+    return plan
+
+
+def get_task_for_user(user: AnyUser, pk: int) -> Task:
+    return _get_or_404(visible_tasks(user).select_related("plan", "section", "plan__jurisdiction"), pk)
+
+
+def get_unit_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> Unit:
+    unit = _get_or_404(visible_units(user).select_related("jurisdiction"), pk)
+    if manage and not can_manage(user, unit.jurisdiction_id):
+        raise PermissionDenied("只有本级法治办管理员可以修改单位名录")
+    return unit
+
+
+def get_draft_for_office(user: AnyUser, pk: int) -> ImportDraft:
+    """A draft under review is seen only by the office of its jurisdiction."""
+    drafts = ImportDraft.objects.filter(jurisdiction_id__in=managed_jurisdiction_ids(user))
+    return _get_or_404(drafts.select_related("jurisdiction", "document", "revises"), pk)
+
+
+def open_drafts(user: AnyUser) -> QuerySet[ImportDraft]:
+    return ImportDraft.objects.filter(jurisdiction_id__in=managed_jurisdiction_ids(user),
+                                      status=DraftStatus.REVIEW)
+
+
+def public_plans() -> QuerySet[Plan]:
+    return Plan.objects.filter(status=PlanStatus.PUBLISHED)
+
+
+def _get_or_404(queryset: QuerySet[Any], pk: int) -> Any:
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("找不到该对象，或您无权查看") from None
+
+
+# The same rules as permissions, for templates and admin: {% if perms.plans.manage_jurisdiction %} etc.
+@rules.predicate
+def _manages(user: AnyUser, jurisdiction: Jurisdiction | None) -> bool:
+    return jurisdiction is not None and can_manage(user, jurisdiction)
+
+
+@rules.predicate
+def _sees_plan(user: AnyUser, plan: Plan | None) -> bool:
+    return plan is not None and visible_plans(user).filter(pk=plan.pk).exists()
+
+
+rules.add_perm("plans.manage_jurisdiction", _manages)
+rules.add_perm("plans.view_plan", _sees_plan)

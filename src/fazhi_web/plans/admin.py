@@ -1,0 +1,23 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Alias, Jurisdiction, Membership, Plan, Unit, UnitGroup
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "level", "parent")
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "jurisdiction", "is_active")
+    list_filter = ("jurisdiction",)
+    search_fields = ("name",)
+
+
+admin.site.register(UnitGroup)
+admin.site.register(Alias)
+admin.site.register(Membership)
+admin.site.register(Plan, SimpleHistoryAdmin)
+admin.site.site_header = "法治政府建设任务管理 · 系统管理"

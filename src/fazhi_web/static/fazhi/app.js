@@ -1,0 +1,33 @@
+// Small behaviours, no framework: busy buttons on long submissions, confirmations, the phone menu.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); return; }
+    var button = form.querySelector("button[data-busy]");
+    if (button) {
+      button.disabled = true;
+      button.textContent = button.getAttribute("data-busy");
+      form.classList.add("busy");
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".menu-toggle");
+    if (!toggle) { return; }
+    var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  // Jump from the extracted tree to its source line and show it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.line");
+    if (!link) { return; }
+    var line = document.querySelector(link.getAttribute("href"));
+    if (!line) { return; }
+    event.preventDefault();
+    document.querySelectorAll(".lines li.current").forEach(function (li) { li.classList.remove("current"); });
+    line.classList.add("current");
+    line.scrollIntoView({ block: "center" });
+  });
+})();
