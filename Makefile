@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: install test lint demo bench score clean
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: install test test-postgres browser lint demo bench score clean
 
 install: $(VENV)/.installed
 
@@ -18,12 +20,32 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test: lint
+# Every test on SQLite (core, web, browser), then the web tests again on PostgreSQL.
+test: lint browser
 	$(BIN)/pytest -q
+	$(MAKE) --no-print-directory test-postgres
 
-# Until the web application lands (issue 3), the demo reads the five sample plans and prints each one's tree.
+# With CI set, an unreachable PostgreSQL fails the run; on a workstation without one it is reported and skipped.
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "web tests on PostgreSQL ($(PG_URL))"; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q tests/web; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL at $(PG_URL) is unreachable and CI is set: failing" >&2; exit 1; \
+	else \
+		echo "PostgreSQL at $(PG_URL) is unreachable: web tests ran on SQLite only"; \
+	fi
+
+# Browser tests drive Debian's chromium package (Playwright never downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# A fresh SQLite database in ./var (FAZHI_DATA_DIR) with the sample plans and demo accounts, at http://127.0.0.1:8000
 demo: install
-	@for f in samples/plans/*.txt; do $(BIN)/fazhi parse "$$f" --units samples/units/平昌县.toml 2>&1 | head -n 60; echo; done
+	$(BIN)/fazhi demo --port 8000
 
 bench: install
 	$(BIN)/python bench/bench_parse.py --seeds samples/plans
@@ -33,4 +55,4 @@ score: install
 	$(BIN)/python $(SHARED)/tools/score_parse.py --gold tests/fixtures/plans --docs tests/fixtures/plans --run "$(BIN)/fazhi parse {file} --json"
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache test-artifacts
