@@ -214,3 +214,45 @@ def test_publishing_is_all_or_nothing(draft: ImportDraft, office: User, monkeypa
         actions.publish_draft(draft=draft, version=draft.version, user=office)
     assert (Task.objects.count(), Assignment.objects.count()) == (tasks_before, assignments_before)
     assert ImportDraft.objects.get(pk=draft.pk).status == DraftStatus.REVIEW
+
+
+def _task_division_table() -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["平昌县2025年法治政府建设重点任务分工表"])
+    sheet.append(["序号", "重点任务", "牵头单位", "配合单位", "完成时限"])
+    sheet.append(["1", "全面落实行政规范性文件合法性审核机制", "县司法局", "县政府办", "2025年6月底前"])
+    sheet.append(["2", "开展行政执法案卷评查，评查合格率不低于90%", "县市场监管局", "县综合行政执法局", "2025年底前"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_existing_excel_task_division_table_imports_as_a_plan(pingchang: Jurisdiction, office: User) -> None:
+    draft = actions.import_document(jurisdiction=pingchang, filename="分工表.xlsx", data=_task_division_table(),
+                                    user=office)
+    assert drafting.unresolved_names(draft.content) == []
+    plan = actions.publish_draft(draft=draft, version=draft.version, user=office)
+    second = plan.tasks.get(path__endswith="2")
+    lead = second.assignments.get(role="lead")
+    assert lead.unit.name == "县市场监督管理局"
+    assert second.deadlines.get().due_on.isoformat() == "2025-12-31"
+    assert second.targets.get().value == 90
+
+
+def test_the_review_page_warns_of_a_group_with_no_members(pingchang: Jurisdiction, office: User) -> None:
+    from django.test import Client
+
+    from fazhi_web.plans.models import UnitGroup
+
+    UnitGroup.objects.create(jurisdiction=pingchang, name="县级有关部门")
+    text = "一、主要任务\n（一）加强执法监督。（牵头单位：县司法局；配合单位：县级有关部门）\n"
+    draft = actions.import_document(jurisdiction=pingchang, filename="x.txt", data=text.encode(), user=office)
+    client = Client()
+    client.force_login(office)
+    page = client.get(f"/imports/{draft.pk}/").content.decode()
+    assert "没有成员单位的群组" in page and "“县级有关部门”" in page

@@ -51,7 +51,15 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": UnitGroup.objects.filter(jurisdiction=draft.jurisdiction),
         "changes": diff_plan(draft.revises, content) if draft.revises else None,
         "warnings": [w for w in content["warnings"] if w["code"] != "unit.unknown"],
+        "empty_groups": _empty_groups(content),
     })
+
+
+def _empty_groups(content: dict[str, Any]) -> list[str]:
+    """Printed names that stand for a group with no member units: their tasks would have nobody assigned."""
+    group_ids = {entry[1]: name for name, entry in content["names"].items() if entry and entry[0] == "group"}
+    empty = UnitGroup.objects.filter(pk__in=group_ids, members__isnull=True)
+    return sorted(group_ids[pk] for pk in empty.values_list("pk", flat=True))
 
 
 def _highlights_by_line(content: dict[str, Any]) -> dict[int, list[tuple[str, str]]]:
