@@ -51,11 +51,15 @@ def managed_jurisdiction_ids(user: AnyUser) -> set[int]:
 
 def overseen_jurisdiction_ids(user: AnyUser) -> set[int]:
     """Jurisdictions whose plans this person may read in full: their own (office) and those below."""
-    ids: set[int] = set()
-    for m in memberships(user):
-        if m.role in (Role.OFFICE, Role.VIEWER):
-            ids |= m.jurisdiction.subtree_ids()
-    return ids
+    cached: set[int] | None = getattr(user, "_fazhi_overseen", None)
+    if cached is None:
+        cached = set()
+        for m in memberships(user):
+            if m.role in (Role.OFFICE, Role.VIEWER):
+                cached |= m.jurisdiction.subtree_ids()
+        if user.is_authenticated:
+            user._fazhi_overseen = cached  # type: ignore[union-attr]
+    return cached
 
 
 def unit_ids(user: AnyUser, roles: tuple[str, ...] = (Role.REPORTER, Role.LEADER)) -> set[int]:

@@ -77,7 +77,8 @@ def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _tasks_for(request: HttpRequest, plan: Plan) -> QuerySet[Task]:
     return access.visible_tasks(request.user).filter(plan=plan).prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("role", "unit__name")),
+        Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "via_group")
+                 .order_by("role", "unit__name")),
         "deadlines", "targets")
 
 
