@@ -38,10 +38,10 @@ test-postgres: install
 
 # Browser tests drive Debian's chromium package (Playwright never downloads a browser).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "installing Debian's chromium for the browser tests"; \
+	@{ command -v chromium && fc-list :lang=zh | grep -q . ; } >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium and a Chinese font (for readable screenshots) for the browser tests"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 # A fresh SQLite database in ./var (FAZHI_DATA_DIR) with the sample plans and demo accounts, at http://127.0.0.1:8000
 demo: install

@@ -6,13 +6,18 @@ Rules about one object live on it; rules that need no database live in the core 
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from fazhi.units import fold_name
+
+
+def printed_label(label: str) -> str:
+    """A numbering as a plan prints it: 一 → 一、, 3 → 3., （二） and 第一部分 unchanged."""
+    if not label or label.startswith(("（", "(", "第")) or label.endswith(("、", ".", "．", "）", ")")):
+        return label
+    return f"{label}{'、' if label[-1] in '一二三四五六七八九十百' else '.'}"
 
 
 class Level(models.TextChoices):
@@ -221,7 +226,11 @@ class Section(models.Model):
         ordering = ["plan", "order"]
 
     def __str__(self) -> str:
-        return f"{self.label}{self.title}"
+        return self.numbered_title
+
+    @property
+    def numbered_title(self) -> str:
+        return f"{printed_label(self.label)}{self.title}"
 
     @property
     def depth(self) -> int:
@@ -262,9 +271,23 @@ class Task(models.Model):
     def heading(self) -> str:
         return self.title or self.text[:60]
 
-    def first_due(self) -> date | None:
-        dates = [d.due_on for d in self.deadlines.all() if d.due_on]
-        return min(dates) if dates else None
+    @property
+    def printed_label(self) -> str:
+        return printed_label(self.label)
+
+    def unit_chips(self) -> list[tuple[str, str, str]]:
+        """(label, role, tooltip) per unit named directly, and once per group with its member count,
+        so 各镇(街道) reads as one name rather than sixteen townships."""
+        chips: list[tuple[str, str, str]] = []
+        groups: dict[tuple[str, str], list[str]] = {}
+        for assignment in self.assignments.all():
+            if assignment.via_group_id:
+                groups.setdefault((assignment.printed_name, assignment.role), []).append(assignment.unit.name)
+            else:
+                chips.append((assignment.unit.name, assignment.role, assignment.get_role_display()))
+        for (printed, role), names in groups.items():
+            chips.append((f"{printed}（{len(names)}个单位）", role, "、".join(names)))
+        return chips
 
 
 class DeadlineKind(models.TextChoices):

@@ -75,12 +75,19 @@ def _highlights_by_line(content: dict[str, Any]) -> dict[int, list[tuple[str, st
     return found
 
 
-def _outline(content: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Headings and tasks interleaved in document order, for the tree on the right."""
-    items = [("heading", h) for h in content["headings"]] + [("task", t) for t in content["tasks"]]
+def _outline(content: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, str]]]:
+    """Headings and tasks interleaved in document order, for the tree on the right, each task with
+    its units as the office types them (县司法局、县财政局)."""
+    items = [("heading", h, {}) for h in content["headings"]] + [("task", t, _unit_fields(t)) for t in content["tasks"]]
     order = {id(t): i for i, t in enumerate(content["tasks"])}
     return sorted(items, key=lambda item: (item[1]["part"] != "body", item[1]["line"],
                                            0 if item[0] == "heading" else 1, order.get(id(item[1]), 0)))
+
+
+def _unit_fields(task: dict[str, Any]) -> dict[str, str]:
+    own = [u for u in task["units"] if not u["inherited"]]
+    return {"lead": "、".join(u["name"] for u in own if u["role"] == "lead"),
+            "participating": "、".join(u["name"] for u in own if u["role"] != "lead")}
 
 
 def _change(request: HttpRequest, pk: int, change: str, **arguments: Any) -> HttpResponse:
