@@ -73,27 +73,25 @@ def visible_jurisdictions(user: AnyUser) -> QuerySet[Jurisdiction]:
 
 def visible_plans(user: AnyUser) -> QuerySet[Plan]:
     published = Plan.objects.filter(status=PlanStatus.PUBLISHED)
-    own_units = unit_ids(user)
-    overseen = overseen_jurisdiction_ids(user)
-    if not overseen and not own_units:
-        return Plan.objects.none()
-    query = published.filter(jurisdiction_id__in=overseen)
-    if own_units:
-        query = query | published.filter(tasks__assignments__unit_id__in=own_units)
-    return query.distinct()
+    return _scoped(user, published, "jurisdiction_id", "tasks__assignments__unit_id")
 
 
 def visible_tasks(user: AnyUser) -> QuerySet[Task]:
     """Active tasks of published plans this person may open."""
     live = Task.objects.filter(status=TaskStatus.ACTIVE, plan__status=PlanStatus.PUBLISHED)
+    return _scoped(user, live, "plan__jurisdiction_id", "assignments__unit_id")
+
+
+def _scoped(user: AnyUser, queryset: QuerySet[Any], jurisdiction: str, unit: str) -> QuerySet[Any]:
+    """Rows in the jurisdictions this person oversees, plus rows their own unit is assigned to."""
     own_units = unit_ids(user)
     overseen = overseen_jurisdiction_ids(user)
     if not overseen and not own_units:
-        return Task.objects.none()
-    query = live.filter(plan__jurisdiction_id__in=overseen)
+        return queryset.none()
+    scoped = queryset.filter(**{f"{jurisdiction}__in": overseen})
     if own_units:
-        query = query | live.filter(assignments__unit_id__in=own_units)
-    return query.distinct()
+        scoped = scoped | queryset.filter(**{f"{unit}__in": own_units})
+    return scoped.distinct()
 
 
 def visible_units(user: AnyUser) -> QuerySet[Unit]:

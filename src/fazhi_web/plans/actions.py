@@ -139,26 +139,27 @@ def resolve_unit_name(*, draft: ImportDraft, version: int, user: User | None, na
     with transaction.atomic():
         if how == "create":
             entry: drafting.Entry = ("unit", create_unit(jurisdiction=jurisdiction, name=name, user=user).pk)
-        elif group_id is not None:
-            group = UnitGroup.objects.filter(jurisdiction=jurisdiction, pk=group_id).first()
-            if group is None:
-                raise ActionError("所选群组不属于本行政区划")
-            entry = ("group", group.pk)
-            if how == "alias":
-                add_alias(jurisdiction=jurisdiction, name=name, group=group, user=user)
         else:
-            unit = Unit.objects.filter(jurisdiction=jurisdiction, pk=unit_id).first()
-            if unit is None:
-                raise ActionError("请选择本行政区划的一个单位")
-            entry = ("unit", unit.pk)
+            owner = _registry_entry(jurisdiction, unit_id=unit_id, group_id=group_id)
+            entry = ("group" if isinstance(owner, UnitGroup) else "unit", owner.pk)
             if how == "alias":
-                add_alias(jurisdiction=jurisdiction, name=name, unit=unit, user=user)
+                add_alias(jurisdiction=jurisdiction, name=name, user=user,
+                          **{"group" if isinstance(owner, UnitGroup) else "unit": owner})
         content = draft.content
         try:
             drafting.resolve_name(content, name, entry)
         except drafting.DraftError as error:
             raise ActionError(str(error)) from error
         return _save_draft(draft=draft, version=version, content=content)
+
+
+def _registry_entry(jurisdiction: Jurisdiction, *, unit_id: int | None, group_id: int | None) -> Unit | UnitGroup:
+    """The unit or group a name is being mapped to; it must belong to the draft's jurisdiction."""
+    model: type[Unit] | type[UnitGroup] = UnitGroup if group_id is not None else Unit
+    found = model.objects.filter(jurisdiction=jurisdiction, pk=group_id if group_id is not None else unit_id).first()
+    if found is None:
+        raise ActionError("请选择本行政区划的一个单位或群组")
+    return found
 
 
 def discard_draft(*, draft: ImportDraft, user: User | None) -> None:

@@ -111,8 +111,7 @@ def _change(request: HttpRequest, pk: int, change: str, **arguments: Any) -> Htt
 def edit_task(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     form = TaskEditForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-        return redirect(f"/imports/{pk}/#{key}")
+        return _back_with_errors(request, pk, key, form)
     data = form.cleaned_data
     return _change(request, pk, "edit_task", key=key, title=data["title"], text=data["text"],
                    lead=drafting.split_names(data["lead"]), participating=drafting.split_names(data["participating"]),
@@ -124,8 +123,7 @@ def edit_task(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 def edit_heading(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     form = HeadingForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "标题不能为空")
-        return redirect(f"/imports/{pk}/#{key}")
+        return _back_with_errors(request, pk, key, form)
     return _change(request, pk, "edit_heading", key=key, title=form.cleaned_data["title"])
 
 
@@ -134,9 +132,14 @@ def edit_heading(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 def split_task(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     form = SplitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写拆分位置")
-        return redirect(f"/imports/{pk}/#{key}")
+        return _back_with_errors(request, pk, key, form)
     return _change(request, pk, "split_task", key=key, at=form.cleaned_data["at"])
+
+
+def _back_with_errors(request: HttpRequest, pk: int, key: str, form: Any) -> HttpResponse:
+    access.get_draft_for_office(request.user, pk)  # a stranger learns nothing from the form's errors
+    messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return redirect(f"/imports/{pk}/#{key}")
 
 
 @login_required
