@@ -216,3 +216,15 @@ def test_pages_are_in_chinese_and_load_nothing_from_another_host(login: Login, p
         page = office.get(url).content.decode()
         assert '<html lang="zh-hans">' in page
         assert not re.search(r'(?:src|href)="(?:https?:)?//', page), url
+
+
+@pytest.mark.parametrize("url", [
+    pytest.param("/plans/{plan}/?unit=99999999999999999999999&year=99999999999&section=99999999999999999999", id="filters"),
+    pytest.param("/plans/99999999999999999999999/", id="plan"),
+    pytest.param("/tasks/99999999999999999999/", id="task"),
+    pytest.param("/imports/99999999999999999999/", id="draft"),
+])
+def test_absurd_numbers_in_a_url_are_not_found_or_ignored_never_a_server_error(login: Login, url: str,
+                                                                                 pingchang_plan: Plan) -> None:
+    response = login("office").get(url.format(plan=pingchang_plan.pk))
+    assert response.status_code in (200, 404)

@@ -147,7 +147,7 @@ def public_plans() -> QuerySet[Plan]:
 def _get_or_404(queryset: QuerySet[Any], pk: int) -> Any:
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("找不到该对象，或您无权查看") from None
 
 

@@ -28,7 +28,7 @@ class UploadForm(forms.Form):
 
 
 class TaskEditForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=10**9)
     title = forms.CharField(label="标题", required=False, max_length=300)
     text = forms.CharField(label="任务内容", widget=forms.Textarea, max_length=20000)
     lead = forms.CharField(label="牵头单位", required=False, max_length=2000, help_text="多个单位用“、”分隔")
@@ -40,19 +40,19 @@ class TaskEditForm(forms.Form):
 
 
 class HeadingForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=10**9)
     title = forms.CharField(label="标题", max_length=300)
 
 
 class SplitForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    at = forms.IntegerField(label="从第几个字处拆分", min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=10**9)
+    at = forms.IntegerField(label="从第几个字处拆分", min_value=1, max_value=10**6)
 
 
 class ResolveForm(forms.Form):
     HOW = [("alias", "对应到已有单位，并记为别名（以后自动识别）"), ("map", "仅本次对应到已有单位"),
            ("create", "新建为单位")]
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=10**9)
     name = forms.CharField(max_length=100, widget=forms.HiddenInput)
     how = forms.ChoiceField(label="处理方式", choices=HOW, initial="alias")
     target = forms.CharField(label="对应单位", required=False)
@@ -68,7 +68,7 @@ class ResolveForm(forms.Form):
             return None
         kind, _, number = value.partition(":")
         model = {"unit": Unit, "group": UnitGroup}.get(kind)
-        if model is None or not number.isdigit() or not model.objects.filter(
+        if model is None or not number.isdigit() or len(number) > 18 or not model.objects.filter(
                 pk=int(number), jurisdiction=self.jurisdiction).exists():
             raise forms.ValidationError("所选单位不属于本行政区划")
         return kind, int(number)

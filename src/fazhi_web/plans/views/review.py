@@ -92,9 +92,8 @@ def _unit_fields(task: dict[str, Any]) -> dict[str, str]:
 
 def _change(request: HttpRequest, pk: int, change: str, **arguments: Any) -> HttpResponse:
     draft = access.get_draft_for_office(request.user, pk)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
+    version = _version(request)
+    if version is None:
         return HttpResponseBadRequest("缺少版本号")
     try:
         actions.edit_draft(draft=draft, version=version, user=request.user, change=change, **arguments)
@@ -136,6 +135,12 @@ def split_task(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return _change(request, pk, "split_task", key=key, at=form.cleaned_data["at"])
 
 
+def _version(request: HttpRequest) -> int | None:
+    """The draft version the form was made from (a small whole number), or None."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
 def _back_with_errors(request: HttpRequest, pk: int, key: str, form: Any) -> HttpResponse:
     access.get_draft_for_office(request.user, pk)  # a stranger learns nothing from the form's errors
     messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
@@ -174,8 +179,7 @@ def resolve_name(request: HttpRequest, pk: int) -> HttpResponse:
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     draft = access.get_draft_for_office(request.user, pk)
     try:
-        plan = actions.publish_draft(draft=draft, version=int(request.POST.get("version", "0") or 0),
-                                     user=request.user)
+        plan = actions.publish_draft(draft=draft, version=_version(request) or 0, user=request.user)
     except actions.ActionError as error:
         messages.error(request, str(error))
         return redirect(draft.get_absolute_url())
