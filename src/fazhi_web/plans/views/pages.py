@@ -106,7 +106,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _plan_filters(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     def number(name: str) -> int | None:
         value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isdigit() and len(value) <= 9 else None  # an id, never a 64-bit overflow
 
     return {"section": number("section"), "unit": number("unit"), "year": number("year"),
             "targets": request.GET.get("targets") == "1", "role": request.GET.get("role", "")}
@@ -202,7 +202,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
         counts[(unit_id, top)][0 if role != AssignmentRole.PARTICIPATING else 1] += 1
         unit_names[unit_id] = unit_name
     rows = [(uid, name, [(s, counts.get((uid, s.pk))) for s in tops]) for uid, name in
-            sorted(unit_names.items(), key=lambda kv: -sum(sum(counts[(kv[0], s.pk)]) for s in tops))]
+            sorted(unit_names.items(), key=lambda kv: -sum(sum(counts.get((kv[0], s.pk), (0, 0))) for s in tops))]
     return render(request, "plans/matrix.html", {"plan": plan, "tops": tops, "rows": rows})
 
 
