@@ -46,6 +46,8 @@ _PATTERNS = [
     # a rate immediately followed by its value: 实名认证率100%
     re.compile(r"(?P<rate>[\u4e00-\u9fff]{1,10}(?:率|度))\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|％)"),
 ]
+# A time limit written straight before a metric ("2025年底前审核率达100%") is not part of the metric's name.
+_DEADLINE_BEFORE = re.compile(r"(?:\d{4}年(?:\d{1,2}月)?(?:底|末)?|年底|年内|月底)(?:前|以前)|年内")
 _METRIC_BEFORE = re.compile(r"([\u4e00-\u9fff“”（）()]{1,16}?)(?:均|分别|都|要|应|须|必须|需)?$")
 _LIST_OF_RATES = re.compile(r"((?:[\u4e00-\u9fff]{1,10}?(?:率|度)、)+[\u4e00-\u9fff]{1,10}?(?:率|度))")
 _RATE = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:率|度)(?=[\s达均分别都要应须为在至到不]|$)")
@@ -134,6 +136,8 @@ def _is_date_part(match: re.Match[str], view: str) -> bool:
 def _metrics_for(view: str, hit: _Hit) -> list[tuple[str, int]]:
     """The metric(s) the value belongs to: the rates listed before it, or the words before the operator."""
     clause_start = max(view.rfind(c, 0, hit.start) for c in "，。；;,\n：") + 1
+    for deadline in _DEADLINE_BEFORE.finditer(view, clause_start, hit.start):
+        clause_start = deadline.end()
     region = view[clause_start : hit.value_start]
     listed = list(_LIST_OF_RATES.finditer(region))
     if listed:

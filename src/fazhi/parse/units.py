@@ -58,6 +58,12 @@ def _label_re() -> re.Pattern[str]:
     return re.compile(rf"(?P<label>{words})\s*[:：]?\s*")
 
 
+@cache
+def _field_label_re() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in rules.load("units")["field_labels"])
+    return re.compile(rf"(?:^|[；;，,。\s])(?:{words})\s*[:：]")
+
+
 def _role_of(label: str) -> UnitRole:
     return next(role for word, role in _labels() if word == label)
 
@@ -156,10 +162,13 @@ def _read_clause(view: str, start: int, end: int) -> Clause:
                                                              start + rule.end("units"), UnitRole.RESPONSIBLE))
             end = start + rule.start()
             inner = view[start:end]
+    field = _field_label_re().search(inner)
+    if field:  # 完成时限：… and the like end the list of units
+        inner = inner[: field.start()]
     labels = list(_label_re().finditer(inner))
     units: list[FoundUnit] = []
     if not labels:
-        units += _split_units(view, start, end, UnitRole.RESPONSIBLE)
+        units += _split_units(view, start, start + len(inner), UnitRole.RESPONSIBLE)
     for index, label in enumerate(labels):
         seg_end = labels[index + 1].start() if index + 1 < len(labels) else len(inner)
         role = _role_of(label.group("label"))

@@ -51,3 +51,10 @@ NOT_TARGETS = [
 @pytest.mark.parametrize("text", [c[1] for c in NOT_TARGETS], ids=[c[0] for c in NOT_TARGETS])
 def test_numbers_that_describe_or_name_are_not_targets(text: str) -> None:
     assert find_targets(text) == []
+
+
+def test_a_time_limit_before_the_metric_is_not_part_of_its_name() -> None:
+    from fazhi.parse.targets import find_targets
+
+    (target,) = find_targets("加强规范性文件管理，2025年底前审核率达100%。")
+    assert (target.metric, target.text, target.value) == ("审核率", "审核率达100%", 100)

@@ -103,3 +103,14 @@ def test_groups_are_marked_as_groups() -> None:
 def test_unit_roles_are_typed() -> None:
     plan = fazhi.parse_text(COMMA_LEAD_PLAN)
     assert {u.role for u in plan.tasks[0].units} == {UnitRole.LEAD, UnitRole.PARTICIPATING}
+
+
+def test_a_time_limit_inside_the_responsibility_clause_is_not_a_unit() -> None:
+    import fazhi
+
+    plan = fazhi.parse_text("一、主要任务\n（一）加强规范性文件管理。（牵头单位：县司法局；配合单位：县财政局、县档案馆；"
+                            "完成时限：2025年底前）\n")
+    task = plan.tasks[0]
+    assert [(u.name, u.role.value) for u in task.units] == [
+        ("县司法局", "lead"), ("县财政局", "participating"), ("县档案馆", "participating")]
+    assert [d.date.isoformat() for d in task.deadlines if d.date] == ["2025-12-31"]
