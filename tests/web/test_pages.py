@@ -108,7 +108,7 @@ def test_a_task_page_shows_its_source_passage_with_marks(login: Login, pingchang
 def test_my_tasks_lists_lead_then_participating_with_due_dates_first(login: Login) -> None:
     page = login("reporter").get("/my/").content.decode()
     lead_part, participating_part = page.split("配合的任务")
-    assert "牵头的任务" in lead_part
+    assert "牵头或负责的任务" in lead_part
     for part in (lead_part, participating_part):
         dates = re.findall(r'<td class="due">(\d{4}-\d\d-\d\d)', part)
         assert dates == sorted(dates)

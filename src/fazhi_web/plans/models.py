@@ -6,6 +6,8 @@ Rules about one object live on it; rules that need no database live in the core 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -275,19 +277,31 @@ class Task(models.Model):
     def printed_label(self) -> str:
         return printed_label(self.label)
 
-    def unit_chips(self) -> list[tuple[str, str, str]]:
-        """(label, role, tooltip) per unit named directly, and once per group with its member count,
-        so 各镇(街道) reads as one name rather than sixteen townships."""
-        chips: list[tuple[str, str, str]] = []
+    def unit_chips(self) -> list[UnitChip]:
+        """The units as a reader wants them: each unit named directly, and each group once with its
+        members in the note, so 各镇(街道) reads as one name rather than sixteen townships."""
+        chips: list[UnitChip] = []
         groups: dict[tuple[str, str], list[str]] = {}
         for assignment in self.assignments.all():
             if assignment.via_group_id:
                 groups.setdefault((assignment.printed_name, assignment.role), []).append(assignment.unit.name)
-            else:
-                chips.append((assignment.unit.name, assignment.role, assignment.get_role_display()))
+                continue
+            printed = assignment.printed_name
+            note = f"原文：{printed}" if printed and printed != assignment.unit.name else ""
+            chips.append(UnitChip(assignment.unit.name, assignment.role, note))
         for (printed, role), names in groups.items():
-            chips.append((f"{printed}（{len(names)}个单位）", role, "、".join(names)))
-        return chips
+            chips.append(UnitChip(f"{printed}（{len(names)}个单位）", role, "、".join(names)))
+        return sorted(chips, key=lambda chip: _ROLE_ORDER.get(chip.role, 9))
+
+
+class UnitChip(NamedTuple):
+    label: str
+    role: str
+    note: str  # the group's members, or the name as printed when it was an alias
+
+    @property
+    def role_label(self) -> str:
+        return AssignmentRole(self.role).label
 
 
 class DeadlineKind(models.TextChoices):
@@ -335,7 +349,10 @@ class Target(models.Model):
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", "牵头"
     PARTICIPATING = "participating", "配合"
-    RESPONSIBLE = "responsible", "责任"
+    RESPONSIBLE = "responsible", "负责"
+
+
+_ROLE_ORDER = {AssignmentRole.LEAD: 0, AssignmentRole.RESPONSIBLE: 1, AssignmentRole.PARTICIPATING: 2}
 
 
 class Assignment(models.Model):

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -143,12 +143,13 @@ def _tree(sections: list[Section], by_section: dict[int | None, list[Task]]) -> 
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = access.get_task_for_user(request.user, pk)
-    assignments = task.assignments.select_related("unit", "via_group").order_by("role", "unit__name")
-    needles = [(a.printed_name, "unit") for a in assignments if a.printed_name]
+    prefetch_related_objects([task], Prefetch("assignments", queryset=Assignment.objects.select_related("unit")
+                                              .order_by("role", "unit__name")))
+    needles = [(name, "unit") for name in {a.printed_name for a in task.assignments.all() if a.printed_name}]
     needles += [(d.text, "deadline") for d in task.deadlines.all()]
     needles += [(t.text, "target") for t in task.targets.all()]
     return render(request, "plans/task.html", {
-        "task": task, "assignments": assignments, "source": mark_terms(task.source_text, needles),
+        "task": task, "source": mark_terms(task.source_text, needles),
         "ancestors": _section_chain(task.section), "as_of": today(),
         "next_due": _next_due(task, today()),
     })
@@ -178,7 +179,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     rows = [(a, _next_due(a.task, as_of)) for a in assignments]
     rows.sort(key=lambda r: (r[1] is None, r[1] or as_of, r[0].task.plan_id, r[0].task.order))
     return render(request, "plans/my_tasks.html", {
-        "lead": [r for r in rows if r[0].role != AssignmentRole.PARTICIPATING],
+        "lead": [r for r in rows if r[0].role != AssignmentRole.PARTICIPATING],  # leading, or responsible alone
         "participating": [r for r in rows if r[0].role == AssignmentRole.PARTICIPATING],
         "units": Unit.objects.filter(pk__in=units), "as_of": as_of,
         "soon": as_of.toordinal() + 30,
@@ -199,10 +200,14 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
         top = top_of.get(section_id)
         if top is None:
             continue
-        counts[(unit_id, top)][0 if role != AssignmentRole.PARTICIPATING else 1] += 1
+        counts[(unit_id, top)][0 if role == AssignmentRole.LEAD else 1] += 1
         unit_names[unit_id] = unit_name
-    rows = [(uid, name, [(s, counts.get((uid, s.pk))) for s in tops]) for uid, name in
-            sorted(unit_names.items(), key=lambda kv: -sum(sum(counts.get((kv[0], s.pk), (0, 0))) for s in tops))]
+    def weight(uid: int) -> tuple[int, int]:  # units leading most tasks first, then most involved
+        cells = [counts.get((uid, s.pk), [0, 0]) for s in tops]
+        return -sum(c[0] for c in cells), -sum(c[1] for c in cells)
+
+    rows = [(uid, name, [(s, counts.get((uid, s.pk))) for s in tops])
+            for uid, name in sorted(unit_names.items(), key=lambda kv: weight(kv[0]))]
     return render(request, "plans/matrix.html", {"plan": plan, "tops": tops, "rows": rows})
 
 
