@@ -228,3 +228,45 @@ def test_absurd_numbers_in_a_url_are_not_found_or_ignored_never_a_server_error(l
                                                                                  pingchang_plan: Plan) -> None:
     response = login("office").get(url.format(plan=pingchang_plan.pk))
     assert response.status_code in (200, 404)
+
+
+def test_the_office_adds_a_reporter_for_one_of_its_units(login: Login, pingchang: Jurisdiction,
+                                                         unit_named: Callable[[str], Unit]) -> None:
+    from django.contrib.auth.models import User
+
+    finance = unit_named("县财政局")
+    response = login("office").post(f"/jurisdictions/{pingchang.pk}/people/", {
+        "username": "caizheng", "full_name": "县财政局填报员", "role": "reporter", "unit": finance.pk,
+        "password": "Caizheng-2026-pass"})
+    assert response.status_code == 302
+    person = User.objects.get(username="caizheng")
+    assert person.password.startswith("md5$") or person.password.startswith("argon2")  # hashed, never plain
+    assert person.memberships.get().unit == finance
+    client = Client()
+    client.force_login(person)
+    assert client.get("/my/").status_code == 200
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    pytest.param({"role": "reporter", "unit": ""}, "须选择所属单位", id="reporter-without-unit"),
+    pytest.param({"username": "office"}, "已被使用", id="taken-username"),
+    pytest.param({"password": "12345678901"}, "", id="weak-password"),
+])
+def test_a_person_with_bad_details_is_refused_with_the_reason(login: Login, pingchang: Jurisdiction,
+                                                              fields: dict[str, str], message: str) -> None:
+    from django.contrib.auth.models import User
+
+    data = {"username": "newperson", "full_name": "", "role": "office", "unit": "", "password": "Good-pass-2026x",
+            **fields}
+    before = User.objects.count()
+    response = login("office").post(f"/jurisdictions/{pingchang.pk}/people/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert User.objects.count() == before
+
+
+def test_only_the_office_of_the_jurisdiction_manages_its_people(login: Login, pingchang: Jurisdiction) -> None:
+    assert login("reporter").get(f"/jurisdictions/{pingchang.pk}/people/").status_code == 403
+    assert login("upper").get(f"/jurisdictions/{pingchang.pk}/people/").status_code == 403
+    other = Jurisdiction.objects.get(name="泾川县")
+    assert login("office").get(f"/jurisdictions/{other.pk}/people/").status_code == 404

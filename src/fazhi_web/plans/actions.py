@@ -293,6 +293,24 @@ def _better(candidate: tuple[str, str, int | None], current: tuple[str, str, int
     return candidate[2] is None and current[2] is not None  # named directly beats named through a group
 
 
+# ---------------------------------------------------------------- people
+
+def add_person(*, jurisdiction: Jurisdiction, username: str, full_name: str, role: str, unit: Unit | None,
+               password: str, user: User | None) -> User:
+    """A new account with one role in this jurisdiction (the password is hashed, never stored)."""
+    from .models import Membership
+
+    if User.objects.filter(username__iexact=username).exists():
+        raise ActionError(f"用户名“{username}”已被使用")
+    if unit is not None and unit.jurisdiction_id != jurisdiction.pk:
+        raise ActionError("所选单位不属于本行政区划")
+    with transaction.atomic():
+        person = User.objects.create_user(username, password=password, first_name=full_name[:150])
+        Membership.objects.create(user=person, role=role, jurisdiction=jurisdiction, unit=unit)
+    log.info("person %s (%s) added to %s by %s", username, role, jurisdiction, user)
+    return person
+
+
 # ---------------------------------------------------------------- units
 
 def create_unit(*, jurisdiction: Jurisdiction, name: str, user: User | None,

@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 
-from .models import Jurisdiction, Plan, PlanStatus, Unit, UnitGroup
+from .models import Jurisdiction, Plan, PlanStatus, Role, Unit, UnitGroup
 
 
 class UploadForm(forms.Form):
@@ -99,3 +100,28 @@ class UnitListForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError("文件超过 5 MB 上限")
         return upload
+
+
+class PersonForm(forms.Form):
+    username = forms.RegexField(label="用户名", max_length=30, regex=r"^[A-Za-z0-9_.-]+$",
+                                error_messages={"invalid": "用户名只能包含字母、数字和 _ . -"})
+    full_name = forms.CharField(label="姓名或称呼", max_length=60, required=False)
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    unit = forms.ModelChoiceField(label="单位（填报员、审核人必选）", queryset=Unit.objects.none(), required=False)
+    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, min_length=10, max_length=128)
+
+    def __init__(self, *args: Any, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(jurisdiction=jurisdiction, is_active=True)  # type: ignore[attr-defined]
+        self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.VIEWER]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        role, unit = data.get("role"), data.get("unit")
+        if role in (Role.REPORTER, Role.LEADER) and unit is None:
+            raise forms.ValidationError("填报员和审核人须选择所属单位")
+        if role == Role.OFFICE:
+            data["unit"] = None
+        if data.get("password"):
+            validate_password(data["password"])
+        return data

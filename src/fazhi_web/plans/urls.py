@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import pages, public, review, units
+from .views import pages, people, public, review, units
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("jurisdictions/<int:pk>/units/add/", units.add_unit, name="unit-add"),
     path("jurisdictions/<int:pk>/units/import/", units.import_list, name="unit-import"),
     path("units/<int:pk>/aliases/add/", units.add_alias, name="alias-add"),
+    path("jurisdictions/<int:pk>/people/", people.people, name="people"),
     path("jurisdictions/<int:pk>/import/", review.upload, name="upload"),
     path("imports/<int:pk>/", review.review, name="draft"),
     path("imports/<int:pk>/tasks/<str:key>/", review.edit_task, name="draft-task"),
