@@ -4,16 +4,19 @@ Every endpoint asks ``fazhi_web.plans.access`` exactly as the pages do: what a p
 answers 404, what they may see but not change answers 403.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: django-ninja resolves the annotations of a
+# @paginate-wrapped view in ninja.pagination's namespace, where a string such as "Query[TaskFilter]"
+# cannot be resolved, and GET /api/tasks and /api/openapi.json then answered 500.
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.conf import settings as ninja_settings
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
@@ -70,9 +73,13 @@ class UnitOut(Schema):
         return [a.name for a in obj.aliases.all()]
 
 
+# What the unit form accepts too: at most 100 characters (the column's length), no NUL (PostgreSQL refuses it).
+UnitName = Annotated[str, Field(max_length=100, pattern=r"^[^\x00]*$")]
+
+
 class UnitIn(Schema):
-    name: str
-    aliases: list[str] = []
+    name: UnitName
+    aliases: list[UnitName] = []
 
 
 class PlanOut(Schema):
@@ -146,9 +153,21 @@ class TaskOut(Schema):
         return list(obj.targets.all())
 
 
+# An id in a filter: 64-bit like every primary key here (a larger one crashed SQLite with a 500).
+FilterId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class Pages(LimitOffsetPagination):
+    """ninja's limit and offset, each within a 64-bit integer (a larger offset answered 500)."""
+
+    class Input(LimitOffsetPagination.Input):
+        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=2**62)
+        offset: int = Field(0, ge=0, le=2**62)
+
+
 class TaskFilter(Schema):
-    plan: int | None = None
-    unit: int | None = None
+    plan: FilterId | None = None
+    unit: FilterId | None = None
 
 
 @api.get("/jurisdictions", response=list[JurisdictionOut], tags=["行政区划"])
@@ -172,7 +191,7 @@ def create_unit(request: HttpRequest, jurisdiction_id: int, payload: UnitIn) -> 
     place = access.get_jurisdiction_for_user(request.user, jurisdiction_id, manage=True)
     unit = actions.create_unit(jurisdiction=place, name=payload.name, aliases=tuple(payload.aliases),
                                user=request.user)  # type: ignore[arg-type]
-    return 201, unit
+    return Status(201, unit)
 
 
 @api.get("/units/{unit_id}", response=UnitOut, tags=["单位"])
@@ -181,8 +200,8 @@ def get_unit(request: HttpRequest, unit_id: int) -> Any:
 
 
 @api.get("/plans", response=list[PlanOut], tags=["方案"])
-@paginate(LimitOffsetPagination)
-def list_plans(request: HttpRequest, jurisdiction: int | None = None) -> Any:
+@paginate(Pages)
+def list_plans(request: HttpRequest, jurisdiction: FilterId | None = None) -> Any:
     plans = access.visible_plans(request.user).order_by("pk")
     return plans.filter(jurisdiction_id=jurisdiction) if jurisdiction else plans
 
@@ -193,7 +212,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> Any:
 
 
 @api.get("/tasks", response=list[TaskOut], tags=["任务"])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> Any:
     tasks = access.visible_tasks(request.user)
     if filters.plan:

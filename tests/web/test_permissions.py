@@ -1,0 +1,542 @@
+"""Who may open and change what, for every page, every form and every API route, for every demo account.
+
+Each table row reads as a sentence: "<view> of <target> answers <anonymous> <office> <reporter>
+<reporter2> <leader> <upper>". The accounts (tests/web/conftest.py): office administers 平昌县;
+reporter and leader belong to 县司法局 and reporter2 to 县市场监督管理局 of 平昌县; upper views 四川省
+(above 巴中市 › 平昌县, 遂宁市, 甘孜藏族自治州). 泾川县 (甘肃省) and 贵州省 are nobody's.
+
+Outcomes: a status code; ``login`` = 302 to the login page; ``go:NAME`` = 302 to that page; ``done`` =
+the change was made (302 and the database changed). Every refusal also checks that nothing changed and
+that the refused page does not show what it guards. A URL added without a row here fails
+``test_every_url_has_a_row``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from fazhi_web.api.api import api
+from fazhi_web.api.models import ApiToken
+from fazhi_web.plans import actions
+from fazhi_web.plans.models import (
+    Alias,
+    ImportDraft,
+    Jurisdiction,
+    Membership,
+    Plan,
+    SourceDocument,
+    Task,
+    TaskStatus,
+    Unit,
+    UnitGroup,
+)
+
+pytestmark = pytest.mark.django_db
+
+USERS = ("anonymous", "office", "reporter", "reporter2", "leader", "upper")
+
+# A small county plan in the house style: 一、（一）1. numbering and （牵头单位：…） clauses, every unit in
+# 平昌县's registry (and in 泾川县's), so a draft of it can be published as it is.
+PLAN_TEXT = """平昌县2025年法治政府建设工作要点
+
+一、推进政府职能依法全面履行
+
+（一）深化行政审批制度改革
+
+1.动态调整权责清单，规范行政许可事项，2025年6月底前完成清单更新。（牵头单位：县司法局；配合单位：县市场监督管理局、县财政局）
+
+2.全面推行“双随机、一公开”监管，抽查事项覆盖率达到100%。（牵头单位：县市场监督管理局；配合单位：县司法局）
+
+二、健全依法行政制度体系
+
+（一）严格规范性文件管理
+
+3.落实规范性文件合法性审查机制，审查率达100%，2025年底前完成清理。（牵头单位：县司法局）
+"""
+
+# ------------------------------------------------------------------------------------------ the tables
+
+# Pages read with GET.
+#      view               target               anonymous office reporter reporter2 leader upper
+PAGES = [
+    ("home",              None,                "go:public-plans go:jurisdictions go:my-tasks go:my-tasks go:my-tasks go:jurisdictions"),
+    ("jurisdictions",     None,                "login 200 200 200 200 200"),
+    ("jurisdiction",      "place:pingchang",   "login 200 200 200 200 200"),
+    ("jurisdiction",      "place:sichuan",     "login 404 404 404 404 200"),
+    ("jurisdiction",      "place:suining",     "login 404 404 404 404 200"),
+    ("jurisdiction",      "place:jingchuan",   "login 404 404 404 404 404"),
+    ("jurisdiction",      "place:guizhou",     "login 404 404 404 404 404"),
+    ("units",             "place:pingchang",   "login 200 200 200 200 200"),
+    ("units",             "place:suining",     "login 404 404 404 404 200"),
+    ("units",             "place:jingchuan",   "login 404 404 404 404 404"),
+    ("units",             "place:guizhou",     "login 404 404 404 404 404"),
+    ("upload",            "place:pingchang",   "login 200 403 403 403 403"),
+    ("upload",            "place:suining",     "login 404 404 404 404 403"),
+    ("upload",            "place:jingchuan",   "login 404 404 404 404 404"),
+    ("people",            "place:pingchang",   "login 200 403 403 403 403"),
+    ("people",            "place:suining",     "login 404 404 404 404 403"),
+    ("people",            "place:jingchuan",   "login 404 404 404 404 404"),
+    ("draft",             "draft:pingchang",   "login 200 404 404 404 404"),
+    ("draft",             "draft:jingchuan",   "login 404 404 404 404 404"),
+    ("draft-original",    "draft:pingchang",   "login 200 404 404 404 404"),
+    ("draft-original",    "draft:jingchuan",   "login 404 404 404 404 404"),
+    ("plan",              "plan:pingchang",    "login 200 200 200 200 200"),
+    ("plan",              "plan:suining",      "login 404 404 404 404 200"),
+    ("plan",              "plan:ganzi",        "login 404 404 404 404 200"),
+    ("plan",              "plan:jingchuan",    "login 404 404 404 404 404"),
+    ("plan",              "plan:guizhou",      "login 404 404 404 404 404"),
+    ("matrix",            "plan:pingchang",    "login 200 200 200 200 200"),
+    ("matrix",            "plan:suining",      "login 404 404 404 404 200"),
+    ("matrix",            "plan:jingchuan",    "login 404 404 404 404 404"),
+    ("matrix",            "plan:guizhou",      "login 404 404 404 404 404"),
+    ("task",              "task:sfj",          "login 200 200 404 200 200"),
+    ("task",              "task:scj",          "login 200 404 200 404 200"),
+    ("task",              "task:neither",      "login 200 404 404 404 200"),
+    ("task",              "task:suining",      "login 404 404 404 404 200"),
+    ("task",              "task:jingchuan",    "login 404 404 404 404 404"),
+    ("task",              "task:guizhou",      "login 404 404 404 404 404"),
+    ("my-tasks",          None,                "login 200 200 200 200 200"),
+    ("search",            None,                "login 200 200 200 200 200"),
+    ("public-plans",      None,                "200 200 200 200 200 200"),
+    ("public-plan",       "plan:pingchang",    "200 200 200 200 200 200"),
+    ("public-plan",       "plan:jingchuan",    "200 200 200 200 200 200"),
+    ("public-plan",       "plan:guizhou",      "200 200 200 200 200 200"),
+    ("healthz",           None,                "200 200 200 200 200 200"),
+    ("login",             None,                "200 go:home go:home go:home go:home go:home"),
+    ("password_change",   None,                "login 200 200 200 200 200"),
+    ("logout",            None,                "405 405 405 405 405 405"),
+]
+
+# Forms, each POSTed with a valid form: only the office of the object's own jurisdiction changes anything.
+#      view               target               anonymous office reporter reporter2 leader upper
+POSTS = [
+    ("unit-add",          "place:pingchang",   "login done 403 403 403 403"),
+    ("unit-add",          "place:suining",     "login 404 404 404 404 403"),
+    ("unit-add",          "place:jingchuan",   "login 404 404 404 404 404"),
+    ("unit-import",       "place:pingchang",   "login done 403 403 403 403"),
+    ("unit-import",       "place:suining",     "login 404 404 404 404 403"),
+    ("unit-import",       "place:jingchuan",   "login 404 404 404 404 404"),
+    ("alias-add",         "unit:sfj",          "login done 403 404 403 403"),
+    ("alias-add",         "unit:scj",          "login done 404 403 404 403"),
+    ("alias-add",         "unit:suining",      "login 404 404 404 404 403"),
+    ("alias-add",         "unit:jingchuan",    "login 404 404 404 404 404"),
+    ("upload",            "place:pingchang",   "login done 403 403 403 403"),
+    ("upload",            "place:suining",     "login 404 404 404 404 403"),
+    ("upload",            "place:jingchuan",   "login 404 404 404 404 404"),
+    ("people",            "place:pingchang",   "login done 403 403 403 403"),
+    ("people",            "place:suining",     "login 404 404 404 404 403"),
+    ("people",            "place:jingchuan",   "login 404 404 404 404 404"),
+    ("draft-task",        "draft:pingchang",   "login done 404 404 404 404"),
+    ("draft-task",        "draft:jingchuan",   "login 404 404 404 404 404"),
+    ("draft-split",       "draft:pingchang",   "login done 404 404 404 404"),
+    ("draft-split",       "draft:jingchuan",   "login 404 404 404 404 404"),
+    ("draft-merge",       "draft:pingchang",   "login done 404 404 404 404"),
+    ("draft-merge",       "draft:jingchuan",   "login 404 404 404 404 404"),
+    ("draft-heading",     "draft:pingchang",   "login done 404 404 404 404"),
+    ("draft-heading",     "draft:jingchuan",   "login 404 404 404 404 404"),
+    ("draft-resolve",     "draft:pingchang",   "login done 404 404 404 404"),
+    ("draft-resolve",     "draft:jingchuan",   "login 404 404 404 404 404"),
+    ("draft-publish",     "draft:pingchang",   "login done 404 404 404 404"),
+    ("draft-publish",     "draft:jingchuan",   "login 404 404 404 404 404"),
+    ("draft-discard",     "draft:pingchang",   "login done 404 404 404 404"),
+    ("draft-discard",     "draft:jingchuan",   "login 404 404 404 404 404"),
+    ("logout",            None,                "go:login go:login go:login go:login go:login go:login"),
+]
+
+# The API, with each account's token ("anonymous" sends none): 401 without a token, then as the pages.
+#      method  route                 target               anonymous office reporter reporter2 leader upper
+API = [
+    ("GET",  "list_jurisdictions", None,                "401 200 200 200 200 200"),
+    ("GET",  "get_jurisdiction",   "place:pingchang",   "401 200 200 200 200 200"),
+    ("GET",  "get_jurisdiction",   "place:suining",     "401 404 404 404 404 200"),
+    ("GET",  "get_jurisdiction",   "place:jingchuan",   "401 404 404 404 404 404"),
+    ("GET",  "get_jurisdiction",   "place:guizhou",     "401 404 404 404 404 404"),
+    ("GET",  "list_units",         "place:pingchang",   "401 200 200 200 200 200"),
+    ("GET",  "list_units",         "place:suining",     "401 404 404 404 404 200"),
+    ("GET",  "list_units",         "place:jingchuan",   "401 404 404 404 404 404"),
+    ("POST", "create_unit",        "place:pingchang",   "401 201 403 403 403 403"),
+    ("POST", "create_unit",        "place:suining",     "401 404 404 404 404 403"),
+    ("POST", "create_unit",        "place:jingchuan",   "401 404 404 404 404 404"),
+    ("GET",  "get_unit",           "unit:sfj",          "401 200 200 404 200 200"),
+    ("GET",  "get_unit",           "unit:scj",          "401 200 404 200 404 200"),
+    ("GET",  "get_unit",           "unit:suining",      "401 404 404 404 404 200"),
+    ("GET",  "get_unit",           "unit:jingchuan",    "401 404 404 404 404 404"),
+    ("GET",  "list_plans",         None,                "401 200 200 200 200 200"),
+    ("GET",  "get_plan",           "plan:pingchang",    "401 200 200 200 200 200"),
+    ("GET",  "get_plan",           "plan:suining",      "401 404 404 404 404 200"),
+    ("GET",  "get_plan",           "plan:jingchuan",    "401 404 404 404 404 404"),
+    ("GET",  "get_plan",           "plan:guizhou",      "401 404 404 404 404 404"),
+    ("GET",  "list_tasks",         None,                "401 200 200 200 200 200"),
+    ("GET",  "get_task",           "task:sfj",          "401 200 200 404 200 200"),
+    ("GET",  "get_task",           "task:scj",          "401 200 404 200 404 200"),
+    ("GET",  "get_task",           "task:neither",      "401 200 404 404 404 200"),
+    ("GET",  "get_task",           "task:suining",      "401 404 404 404 404 200"),
+    ("GET",  "get_task",           "task:jingchuan",    "401 404 404 404 404 404"),
+    ("GET",  "openapi-json",       None,                "200 200 200 200 200 200"),
+    ("GET",  "openapi-view",       None,                "200 200 200 200 200 200"),
+    ("GET",  "api-root",           None,                "404 404 404 404 404 404"),
+]
+
+# Django's own admin: staff only, and no demo account is staff (see test_no_demo_account_enters_the_admin).
+NOT_IN_THE_TABLES = {"admin"}
+
+
+def _cases(table: list[tuple[Any, ...]]) -> list[Any]:
+    return list(_each_case(table))
+
+
+def _each_case(table: list[tuple[Any, ...]]) -> Iterator[Any]:
+    """One case per row and account, with an ASCII id such as "task-sfj-reporter2" or "GET-get_plan-suining-upper"."""
+    for *row, outcomes in table:
+        expected = outcomes.split()
+        assert len(expected) == len(USERS), f"{row}: one outcome per account"
+        target = row[-1]
+        words = [*row[:-1], target.split(":")[1]] if target else row[:-1]
+        for user, outcome in zip(USERS, expected, strict=True):
+            yield pytest.param(*row, user, outcome, id="-".join([*words, user]))
+
+
+# ------------------------------------------------------------------------------------------ the objects
+
+
+class Targets:
+    """The objects the rows point at, found in the demo world (drafts: made) only when a row needs them."""
+
+    PLACES: ClassVar[dict[str, str]] = {"pingchang": "平昌县", "sichuan": "四川省", "suining": "遂宁市",
+                                        "ganzi": "甘孜藏族自治州", "jingchuan": "泾川县", "guizhou": "贵州省"}
+
+    def __init__(self) -> None:
+        self._drafts: dict[str, ImportDraft] = {}
+
+    def get(self, target: str) -> Model:
+        kind, key = target.split(":")
+        finder: Callable[[str], Model] = getattr(self, kind)
+        return finder(key)
+
+    def place(self, key: str) -> Jurisdiction:
+        return Jurisdiction.objects.get(name=self.PLACES[key])
+
+    def plan(self, key: str) -> Plan:
+        return Plan.objects.get(jurisdiction__name=self.PLACES[key])
+
+    def unit(self, key: str) -> Unit:
+        where = {"sfj": ("平昌县", "县司法局"), "scj": ("平昌县", "县市场监督管理局"),
+                 "suining": ("遂宁市", None), "jingchuan": ("泾川县", "县司法局")}[key]
+        units = Unit.objects.filter(jurisdiction__name=where[0]).order_by("name")
+        return units.get(name=where[1]) if where[1] else units.first()  # type: ignore[return-value]
+
+    def task(self, key: str) -> Task:
+        """sfj: a task of 县司法局 and not of 县市场监督管理局; scj: the other way round; neither: of neither."""
+        live = Task.objects.filter(status=TaskStatus.ACTIVE).order_by("order")
+        if key not in ("sfj", "scj", "neither"):
+            return live.filter(plan__jurisdiction__name=self.PLACES[key]).first()  # type: ignore[return-value]
+        sfj, scj = self.unit("sfj"), self.unit("scj")
+        county = live.filter(plan__jurisdiction__name="平昌县")
+        found = {"sfj": county.filter(assignments__unit=sfj).exclude(assignments__unit=scj),
+                 "scj": county.filter(assignments__unit=scj).exclude(assignments__unit=sfj),
+                 "neither": county.exclude(assignments__unit__in=[sfj, scj])}[key].first()
+        assert found is not None, f"the demo plan of 平昌县 has no task for case {key}"
+        return found
+
+    def draft(self, key: str) -> ImportDraft:
+        """A draft under review: 平昌县's uploaded by its office, 泾川县's by an office with no demo account."""
+        if key not in self._drafts:
+            office = User.objects.get(username="office") if key == "pingchang" else None
+            self._drafts[key] = actions.import_document(jurisdiction=self.place(key), filename="x.txt",
+                                                        data=PLAN_TEXT.encode(), user=office)
+        return self._drafts[key]
+
+    def url(self, name: str, target: str | None) -> str:
+        if target is None:
+            return reverse(name)
+        found = self.get(target)
+        if name.startswith("api:"):
+            argument = {"place": "jurisdiction_id", "unit": "unit_id", "plan": "plan_id", "task": "task_id"}
+            return reverse(name, kwargs={argument[target.split(":")[0]]: found.pk})
+        kwargs: dict[str, Any] = {"pk": found.pk}
+        if name in ("draft-task", "draft-split", "draft-merge"):
+            kwargs["key"] = "t1"
+        elif name == "draft-heading":
+            kwargs["key"] = "h1"
+        return reverse(name, kwargs=kwargs)
+
+    def secret(self, target: str | None) -> str | None:
+        """Text that only someone allowed to open the target may see on the page."""
+        if target is None or target.startswith(("place:", "unit:")):
+            return None  # names of places and units appear in every signed-in page's header
+        found = self.get(target)
+        if isinstance(found, Task):
+            return found.text[:20]
+        if isinstance(found, ImportDraft):
+            return "深化行政审批制度改革"
+        assert isinstance(found, Plan)
+        return found.title
+
+
+@pytest.fixture
+def targets(db: None) -> Targets:
+    return Targets()
+
+
+@pytest.fixture
+def client_for(login: Callable[[str], Client]) -> Callable[[str], Client]:
+    return lambda user: Client() if user == "anonymous" else login(user)
+
+
+def world_state() -> tuple[Any, ...]:
+    """Everything a refused form could have changed."""
+    return (User.objects.count(), Membership.objects.count(), Unit.objects.count(), Alias.objects.count(),
+            UnitGroup.objects.count(), Plan.objects.count(),
+            Task.objects.filter(status=TaskStatus.ACTIVE).count(), SourceDocument.objects.count(),
+            list(ImportDraft.objects.order_by("pk").values_list("pk", "status", "version")))
+
+
+def form_for(name: str, target: str | None, targets: Targets) -> dict[str, Any]:
+    """A valid form for each POST view: what the office of the jurisdiction would send."""
+    if name == "unit-add":
+        return {"name": "县测试新增局", "aliases": "测试新增局"}
+    if name == "unit-import":
+        return {"file": SimpleUploadedFile("units.csv", "名称,别名\n县测试导入局,测试导入局\n".encode())}
+    if name == "alias-add":
+        return {"name": "测试别名局"}
+    if name == "upload":
+        return {"file": SimpleUploadedFile("plan.txt", PLAN_TEXT.encode())}
+    if name == "logout":
+        return {}
+    assert target is not None
+    if name == "people":
+        unit = Unit.objects.filter(jurisdiction=targets.get(target)).first()
+        return {"username": "new.reporter", "full_name": "新填报员", "role": "reporter", "unit": unit.pk if unit else "",
+                "password": "Fazhi-test-2025!"}
+    draft = targets.get(target)
+    assert isinstance(draft, ImportDraft)
+    version = {"version": draft.version}
+    forms = {
+        "draft-task": {**version, "title": "", "text": "动态调整权责清单。", "lead": "县司法局", "participating": "",
+                       "deadlines": "2025年底前", "targets": ""},
+        "draft-split": {**version, "at": 6},
+        "draft-merge": version,
+        "draft-heading": {**version, "title": "推进政府职能全面履行"},
+        "draft-resolve": {**version, "name": "县财政局", "how": "map",
+                          "target": ":".join(str(p) for p in draft.content["names"]["县财政局"])},
+        "draft-publish": version,
+        "draft-discard": {},
+    }
+    return forms[name]
+
+
+def assert_outcome(response: Any, outcome: str, path: str) -> None:
+    if outcome == "login":
+        assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={path}")
+    elif outcome.startswith("go:"):
+        assert (response.status_code, response["Location"]) == (302, reverse(outcome[3:]))
+    elif outcome == "done":
+        assert response.status_code == 302
+    else:
+        assert response.status_code == int(outcome)
+
+
+def assert_not_shown(response: Any, secret: str | None) -> None:
+    if secret and response.status_code != 200 and not response.streaming:
+        assert secret not in response.content.decode()
+
+
+# ------------------------------------------------------------------------------------------ the tests
+
+
+def _url_names(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
+    """Every URL's name ("api:get_task"); an unnamed one by its route, so that it fails the check too."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace not in NOT_IN_THE_TABLES:
+                yield from _url_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or str(pattern.pattern)
+            yield f"{namespace}:{name}" if namespace else name
+
+
+def test_every_url_has_a_row() -> None:
+    urls = set(_url_names(get_resolver().url_patterns))
+    rows = {r[0] for r in PAGES + POSTS} | {f"api:{r[1]}" for r in API}
+    assert urls - rows == set(), "add a row to PAGES, POSTS or API for every new URL"
+    assert rows - urls == set()
+
+
+def test_every_api_operation_has_a_row() -> None:
+    schema = api.get_openapi_schema()
+    operations = {(method.upper(), op["operationId"].rsplit("_api_", 1)[1])
+                  for path in schema["paths"].values() for method, op in path.items()}
+    assert operations - {(r[0], r[1]) for r in API} == set(), "add a row to API for every new operation"
+
+
+@pytest.mark.parametrize(("name", "target", "user", "outcome"), _cases(PAGES))
+def test_who_may_open_each_page(name: str, target: str | None, user: str, outcome: str,
+                                targets: Targets, client_for: Callable[[str], Client]) -> None:
+    url = targets.url(name, target)
+    response = client_for(user).get(url)
+    assert_outcome(response, outcome, url)
+    assert_not_shown(response, targets.secret(target))
+    response.close()
+
+
+@pytest.mark.parametrize(("name", "target", "user", "outcome"), _cases(POSTS))
+def test_who_may_send_each_form(name: str, target: str | None, user: str, outcome: str,
+                                targets: Targets, client_for: Callable[[str], Client]) -> None:
+    url = targets.url(name, target)
+    data = form_for(name, target, targets)
+    before = world_state()
+    response = client_for(user).post(url, data)
+    assert_outcome(response, outcome, url)
+    if outcome == "done":
+        assert world_state() != before, "the office's own form should have changed something"
+    else:
+        assert world_state() == before
+        assert_not_shown(response, targets.secret(target))
+
+
+@pytest.mark.parametrize(("method", "name", "target", "user", "outcome"), _cases(API))
+def test_who_may_call_each_api_route(method: str, name: str, target: str | None, user: str, outcome: str,
+                                     targets: Targets) -> None:
+    url = targets.url(f"api:{name}", target)
+    headers = {}
+    if user != "anonymous":
+        _, key = ApiToken.issue(user=User.objects.get(username=user), name="permissions test")
+        headers["Authorization"] = f"Bearer {key}"
+    before = world_state()
+    if method == "POST":
+        response = Client().post(url, json.dumps({"name": "县测试新增局"}), content_type="application/json",
+                                 headers=headers)
+    else:
+        response = Client().get(url, headers=headers)
+    assert response.status_code == int(outcome)
+    assert (world_state() != before) == (outcome == "201")
+    assert_not_shown(response, targets.secret(target))
+
+
+# -------------------------------------------------------------------- refusals the tables cannot show
+
+
+POST_ONLY = sorted({r[0] for r in POSTS} - {r[0] for r in PAGES})
+
+
+@pytest.mark.parametrize("name", POST_ONLY)
+def test_a_form_view_refuses_get_for_the_office_too(name: str, targets: Targets,
+                                                    login: Callable[[str], Client]) -> None:
+    url = targets.url(name, next(r[1] for r in POSTS if r[0] == name))
+    before = world_state()
+    assert login("office").get(url).status_code == 405
+    assert world_state() == before
+
+
+@pytest.mark.parametrize("name", ["draft-task", "draft-split", "draft-heading", "draft-resolve"])
+@pytest.mark.parametrize("user", ["reporter", "upper"])
+def test_someone_elses_draft_answers_404_even_to_an_invalid_form(name: str, user: str, targets: Targets,
+                                                                 login: Callable[[str], Client]) -> None:
+    url = targets.url(name, "draft:pingchang")
+    before = world_state()
+    assert login(user).post(url, {}).status_code == 404
+    assert world_state() == before
+
+
+@pytest.mark.parametrize("name", sorted({r[0] for r in POSTS}))
+def test_every_form_refuses_a_post_without_a_csrf_token(name: str, targets: Targets) -> None:
+    target = next((r[1] for r in POSTS if r[0] == name and "done" in r[2]), None)
+    url, form = targets.url(name, target), form_for(name, target, targets)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.get(username="office"))
+    before = world_state()
+    response = client.post(url, form)
+    assert response.status_code == 403
+    assert world_state() == before
+
+
+def test_the_same_form_with_its_csrf_token_goes_through(pingchang: Jurisdiction) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.get(username="office"))
+    client.get(reverse("units", kwargs={"pk": pingchang.pk}))
+    token = client.cookies["csrftoken"].value
+    response = client.post(reverse("unit-add", kwargs={"pk": pingchang.pk}),
+                           {"name": "县测试新增局", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Unit.objects.filter(jurisdiction=pingchang, name="县测试新增局").exists()
+
+
+@pytest.mark.parametrize("user", USERS[1:])
+def test_no_demo_account_enters_the_admin(user: str, login: Callable[[str], Client]) -> None:
+    response = login(user).get(reverse("admin:index"))
+    assert (response.status_code, response["Location"]) == (302, f"{reverse('admin:login')}?next=/admin/")
+
+
+# -------------------------------------------------------------- what a list shows, not only whether it opens
+
+
+def _own_units(user: str) -> set[int]:
+    return set(User.objects.get(username=user).memberships.values_list("unit_id", flat=True))
+
+
+@pytest.mark.parametrize("user", ["reporter", "reporter2", "leader"])
+def test_a_unit_member_sees_only_their_units_tasks_on_the_plan_page(user: str, pingchang_plan: Plan,
+                                                                    login: Callable[[str], Client]) -> None:
+    response = login(user).get(reverse("plan", kwargs={"pk": pingchang_plan.pk}))
+    shown = {t.pk for _, tasks in response.context["tree"] for t in tasks} | {t.pk for t in response.context["loose"]}
+    theirs = set(pingchang_plan.tasks.filter(assignments__unit_id__in=_own_units(user)).values_list("pk", flat=True))
+    assert shown == theirs
+    others = pingchang_plan.tasks.exclude(pk__in=theirs)
+    assert others.exists()
+    page = response.content.decode()
+    assert not [t.path for t in others if reverse("task", kwargs={"pk": t.pk}) in page]
+
+
+@pytest.mark.parametrize("user", ["reporter", "reporter2", "leader"])
+def test_a_unit_member_finds_only_their_units_tasks_in_search(user: str, login: Callable[[str], Client]) -> None:
+    response = login(user).get(reverse("search"), {"q": "法治"})
+    found = [t for t, _ in response.context["results"]]
+    assert found
+    assert all(t.assignments.filter(unit_id__in=_own_units(user)).exists() for t in found)
+    assert response.context["page"].paginator.count == Task.objects.filter(
+        status=TaskStatus.ACTIVE, assignments__unit_id__in=_own_units(user), search_text__contains="法治"
+    ).distinct().count()
+
+
+@pytest.mark.parametrize("user", ["reporter", "reporter2", "leader"])
+def test_a_unit_member_counts_only_their_units_tasks_in_the_matrix(user: str, pingchang_plan: Plan,
+                                                                   login: Callable[[str], Client]) -> None:
+    response = login(user).get(reverse("matrix", kwargs={"pk": pingchang_plan.pk}))
+    cells = [c for _, _, row in response.context["rows"] for _, c in row if c]
+    theirs = pingchang_plan.tasks.filter(assignments__unit_id__in=_own_units(user)).count()
+    assert max(sum(c) for c in cells) <= theirs
+
+
+def test_the_upper_viewer_lists_only_plans_below_them(login: Callable[[str], Client]) -> None:
+    response = login("upper").get(reverse("jurisdictions"))
+    names = {p.name for p in response.context["places"]}
+    assert names == {"四川省", "甘孜藏族自治州", "遂宁市", "巴中市", "平昌县"}
+    assert not response.context["managed"]
+    assert not list(response.context["drafts"])
+
+
+def test_the_office_lists_its_own_drafts_and_not_another_jurisdictions(targets: Targets,
+                                                                       login: Callable[[str], Client]) -> None:
+    own, other = targets.draft("pingchang"), targets.draft("jingchuan")
+    drafts = list(login("office").get(reverse("jurisdictions")).context["drafts"])
+    assert own in drafts
+    assert other not in drafts
+
+
+def test_the_public_list_shows_only_published_plans(targets: Targets) -> None:
+    withdrawn = targets.plan("guizhou")
+    Plan.objects.filter(pk=withdrawn.pk).update(status="withdrawn")
+    response = Client().get(reverse("public-plans"))
+    listed = {p.pk for p in response.context["plans"]}
+    assert withdrawn.pk not in listed
+    assert listed == set(Plan.objects.filter(status="published").values_list("pk", flat=True))
+    assert Client().get(reverse("public-plan", kwargs={"pk": withdrawn.pk})).status_code == 404
