@@ -216,6 +216,14 @@ def test_pages_are_in_chinese_and_load_nothing_from_another_host(login: Login, p
         page = office.get(url).content.decode()
         assert '<html lang="zh-hans">' in page
         assert not re.search(r'(?:src|href)="(?:https?:)?//', page), url
+    api_docs = office.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in api_docs
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', api_docs)
+
+
+def test_a_reporter_sees_only_their_own_unit_in_the_registry(login: Login, pingchang: Jurisdiction) -> None:
+    page = login("reporter").get(f"/jurisdictions/{pingchang.pk}/units/").content.decode()
+    assert "县司法局" in page and "县财政局" not in page
 
 
 @pytest.mark.parametrize("url", [

@@ -18,8 +18,11 @@ from ..registry import UnitListError, read_unit_list
 @login_required
 def registry(request: HttpRequest, pk: int) -> HttpResponse:
     place = access.get_jurisdiction_for_user(request.user, pk)
-    units = place.units.prefetch_related("aliases").annotate(task_count=Count("assignments__task", distinct=True))
+    units = access.visible_units(request.user).filter(jurisdiction=place).prefetch_related("aliases").annotate(
+        task_count=Count("assignments__task", distinct=True)).order_by("name")
     groups = UnitGroup.objects.filter(jurisdiction=place).prefetch_related("members", "aliases")
+    if not access.overseen_jurisdiction_ids(request.user) & {place.pk}:
+        groups = groups.filter(members__in=units).distinct()  # a unit's own people see their own groups
     return render(request, "plans/units.html", {
         "place": place, "units": units, "groups": groups, "manages": access.can_manage(request.user, place),
         "unit_form": UnitForm(), "list_form": UnitListForm(),
