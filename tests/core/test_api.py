@@ -36,3 +36,12 @@ def test_a_registry_refuses_one_alias_for_two_units() -> None:
 
     with pytest.raises(fazhi.RegistryError):
         fazhi.UnitRegistry.from_toml('[[unit]]\nname = "甲局"\naliases = ["局"]\n[[unit]]\nname = "乙局"\naliases = ["局"]\n')
+
+
+def test_no_two_test_files_share_a_name() -> None:
+    """Test folders are not packages, so two files with one name break collection."""
+    from collections import Counter
+    from pathlib import Path
+
+    names = Counter(p.name for p in Path(__file__).parents[1].rglob("test_*.py"))
+    assert [name for name, count in names.items() if count > 1] == []
