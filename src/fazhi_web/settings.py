@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "fazhi_web.plans",
+    "fazhi_web.tracking",
     "fazhi_web.api",
 ]
 
@@ -143,6 +144,7 @@ MEDIA_ROOT = DATA_DIR / "files"
 
 # Uploads: plan documents up to 20 MB (the reader has its own limits beyond that).
 FAZHI_MAX_UPLOAD_BYTES = int(os.environ.get("FAZHI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+FAZHI_MAX_EVIDENCE_BYTES = int(os.environ.get("FAZHI_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024))
 FAZHI_UPLOAD_EXTENSIONS = (".txt", ".docx", ".pdf", ".html", ".htm", ".xlsx", ".csv")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("fazhi_web.plans.urls")),
+    path("", include("fazhi_web.tracking.urls")),
 ]
 
 handler403 = "fazhi_web.plans.views.errors.forbidden"

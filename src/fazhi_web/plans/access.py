@@ -105,25 +105,25 @@ def can_manage(user: AnyUser, jurisdiction: Jurisdiction | int) -> bool:
 
 
 def get_jurisdiction_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> Jurisdiction:
-    jurisdiction = _get_or_404(visible_jurisdictions(user), pk)
+    jurisdiction = get_or_404(visible_jurisdictions(user), pk)
     if manage and not can_manage(user, jurisdiction):
         raise PermissionDenied("只有本级法治办管理员可以进行此操作")
     return jurisdiction
 
 
 def get_plan_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> Plan:
-    plan = _get_or_404(visible_plans(user).select_related("jurisdiction"), pk)
+    plan = get_or_404(visible_plans(user).select_related("jurisdiction"), pk)
     if manage and not can_manage(user, plan.jurisdiction_id):
         raise PermissionDenied("只有本级法治办管理员可以修改方案")
     return plan
 
 
 def get_task_for_user(user: AnyUser, pk: int) -> Task:
-    return _get_or_404(visible_tasks(user).select_related("plan", "section", "plan__jurisdiction"), pk)
+    return get_or_404(visible_tasks(user).select_related("plan", "section", "plan__jurisdiction"), pk)
 
 
 def get_unit_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> Unit:
-    unit = _get_or_404(visible_units(user).select_related("jurisdiction"), pk)
+    unit = get_or_404(visible_units(user).select_related("jurisdiction"), pk)
     if manage and not can_manage(user, unit.jurisdiction_id):
         raise PermissionDenied("只有本级法治办管理员可以修改单位名录")
     return unit
@@ -132,7 +132,7 @@ def get_unit_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> Unit:
 def get_draft_for_office(user: AnyUser, pk: int) -> ImportDraft:
     """A draft under review is seen only by the office of its jurisdiction."""
     drafts = ImportDraft.objects.filter(jurisdiction_id__in=managed_jurisdiction_ids(user))
-    return _get_or_404(drafts.select_related("jurisdiction", "document", "revises"), pk)
+    return get_or_404(drafts.select_related("jurisdiction", "document", "revises"), pk)
 
 
 def open_drafts(user: AnyUser) -> QuerySet[ImportDraft]:
@@ -144,7 +144,7 @@ def public_plans() -> QuerySet[Plan]:
     return Plan.objects.filter(status=PlanStatus.PUBLISHED)
 
 
-def _get_or_404(queryset: QuerySet[Any], pk: int) -> Any:
+def get_or_404(queryset: QuerySet[Any], pk: int) -> Any:
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):

@@ -14,8 +14,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
+    from fazhi_web.tracking.models import Notification
+
     mine = access.memberships(user)
     return {
+        "unread_count": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "my_memberships": mine,
         "is_office": any(m.role == Role.OFFICE for m in mine),
         "has_unit": any(m.unit_id for m in mine),

@@ -1,0 +1,1 @@
+"""Implementation tracking: cycles, progress reports, evidence, extensions, supervision, notifications."""

@@ -1,0 +1,290 @@
+"""Tracking actions: each change one function, keyword-only, in a transaction; history is recorded by
+django-simple-history (who, when, before and after) and the people concerned are notified."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fazhi.tracking import Frequency, periods
+from fazhi_web.plans.actions import ActionError, StaleEdit
+from fazhi_web.plans.models import AssignmentRole, Membership, Plan, Role, Target, Task, Unit
+
+from .models import (
+    Cycle,
+    DecisionStatus,
+    Evidence,
+    Extension,
+    Follow,
+    Notification,
+    OrderStatus,
+    Progress,
+    Report,
+    ReportKind,
+    ReportStatus,
+    SupervisionOrder,
+    TargetValue,
+)
+
+__all__ = ["ActionError", "StaleEdit"]
+
+EVIDENCE_TYPES = {
+    ".pdf": (b"%PDF",), ".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",),
+}
+
+
+# ---------------------------------------------------------------- cycles
+
+def open_cycles(*, plan: Plan, frequency: str, year: int, due_days: int, user: User | None) -> list[Cycle]:
+    """The reporting periods of a year for a plan (safe to run twice: existing periods are kept)."""
+    if not 0 <= due_days <= 60:
+        raise ActionError("报送截止须在周期结束后 0—60 天内")
+    made = []
+    with transaction.atomic():
+        for label, start, end, due in periods(Frequency(frequency), year, due_days):
+            cycle, _ = Cycle.objects.get_or_create(plan=plan, frequency=frequency, starts_on=start,
+                                                   defaults={"label": label, "ends_on": end, "due_on": due})
+            made.append(cycle)
+    return made
+
+
+# ---------------------------------------------------------------- reports
+
+def report_for(*, task: Task, unit: Unit, cycle: Cycle) -> Report:
+    """The unit's report on a task for a cycle, created empty on first use."""
+    role = task.assignments.filter(unit=unit).values_list("role", flat=True).first()
+    if role is None:
+        raise ActionError("该单位不承担此项任务")
+    if cycle.plan_id != task.plan_id:
+        raise ActionError("报送周期不属于该任务的方案")
+    kind = ReportKind.CONTRIBUTION if role == AssignmentRole.PARTICIPATING else ReportKind.CONSOLIDATED
+    try:
+        with transaction.atomic():
+            report, _ = Report.objects.get_or_create(task=task, unit=unit, cycle=cycle, defaults={"kind": kind})
+    except IntegrityError:
+        report = Report.objects.get(task=task, unit=unit, cycle=cycle)
+    return report
+
+
+def save_report(*, report: Report, version: int, user: User | None, progress: str, done: str, problems: str,
+                next_steps: str, values: dict[int, float]) -> Report:
+    """Save a draft; a save made on an older version than the stored one is refused."""
+    if progress not in Progress.values:
+        raise ActionError("请选择进展状态")
+    targets = {t.pk: t for t in Target.objects.filter(task_id=report.task_id)}
+    if set(values) - set(targets):
+        raise ActionError("指标不属于该任务")
+    with transaction.atomic():
+        updated = Report.objects.filter(pk=report.pk, version=version,
+                                        status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]).update(
+            progress=progress, done=done, problems=problems, next_steps=next_steps, version=version + 1,
+            updated_by=user, updated_at=timezone.now())
+        if not updated:
+            raise StaleEdit("这份报告已被他人修改或已报送，您的修改未保存。请刷新页面查看最新内容后再改。")
+        report.refresh_from_db()
+        _record_version(report, user)
+        for target_id, value in values.items():
+            TargetValue.objects.update_or_create(report=report, target=targets[target_id], defaults={"value": value})
+    return report
+
+
+def _record_version(report: Report, user: User | None) -> None:
+    """Queryset updates bypass the history; record the new version explicitly."""
+    report._history_user = user  # type: ignore[attr-defined]
+    report.save(update_fields=["updated_at"])
+
+
+def _transition(*, report: Report, user: User | None, allowed_from: Iterable[str], to: str, comment: str = "",
+                message: str) -> Report:
+    with transaction.atomic():
+        fields: dict[str, object] = {"status": to, "version": report.version + 1, "updated_by": user,
+                                     "updated_at": timezone.now()}
+        if comment:
+            fields["comment"] = comment
+        if to == ReportStatus.SUBMITTED:
+            fields["submitted_at"] = timezone.now()
+        moved = Report.objects.filter(pk=report.pk, status__in=list(allowed_from)).update(**fields)
+        if not moved:
+            raise StaleEdit(message)
+        report.refresh_from_db()
+        _record_version(report, user)
+        notify_followers(task=report.task, text=f"{report.unit}：{report.task.printed_label}"
+                         f"{report.task.heading[:30]} 的进展报告{report.get_status_display()}",
+                         link=f"/reports/{report.pk}/", exclude=user)
+    return report
+
+
+def submit_report(*, report: Report, user: User | None) -> Report:
+    return _transition(report=report, user=user, allowed_from=[ReportStatus.DRAFT, ReportStatus.RETURNED],
+                       to=ReportStatus.SUBMITTED, message="这份报告已经报送，不能重复报送。")
+
+
+def approve_report(*, report: Report, user: User | None) -> Report:
+    return _transition(report=report, user=user, allowed_from=[ReportStatus.SUBMITTED], to=ReportStatus.APPROVED,
+                       message="这份报告不在待审核状态，可能已被审核或退回。")
+
+
+def accept_report(*, report: Report, user: User | None, comment: str = "") -> Report:
+    if report.kind != ReportKind.CONSOLIDATED:
+        raise ActionError("配合单位的报告由牵头单位汇总，法治办只采纳牵头单位的汇总报告")
+    return _transition(report=report, user=user, allowed_from=[ReportStatus.APPROVED], to=ReportStatus.ACCEPTED,
+                       comment=comment, message="这份报告不在待采纳状态。")
+
+
+def return_report(*, report: Report, user: User | None, comment: str) -> Report:
+    if not comment.strip():
+        raise ActionError("退回时请写明原因")
+    return _transition(report=report, user=user, allowed_from=[ReportStatus.APPROVED], to=ReportStatus.RETURNED,
+                       comment=comment.strip(), message="这份报告不在可退回的状态。")
+
+
+def contributions_for(report: Report) -> list[Report]:
+    """What the participating units delivered on the same task and cycle (for the lead to consolidate)."""
+    return list(Report.objects.filter(task_id=report.task_id, cycle_id=report.cycle_id,
+                                      kind=ReportKind.CONTRIBUTION,
+                                      status__in=[ReportStatus.APPROVED, ReportStatus.ACCEPTED])
+                .select_related("unit").prefetch_related("values__target"))
+
+
+def add_evidence(*, report: Report, filename: str, data: bytes, user: User | None) -> Evidence:
+    """Attach a file; the type is checked by its extension and its first bytes, the size before storing."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in EVIDENCE_TYPES:
+        raise ActionError(f"{filename}：佐证材料只能是 PDF、图片（PNG/JPG）、Word (.docx) 或 Excel (.xlsx)")
+    if len(data) > settings.FAZHI_MAX_EVIDENCE_BYTES:
+        raise ActionError(f"{filename}：超过 {settings.FAZHI_MAX_EVIDENCE_BYTES // (1024 * 1024)} MB 上限")
+    if not data.startswith(EVIDENCE_TYPES[suffix]):
+        raise ActionError(f"{filename}：文件内容与扩展名“{suffix}”不符，可能已损坏或被改名")
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        evidence = Evidence(report=report, original_name=PurePath(filename).name[:255], size=len(data),
+                            sha256=digest, uploaded_by=user)
+        evidence.file.save(f"{digest}{suffix}", ContentFile(data), save=False)
+        evidence.save()
+    return evidence
+
+
+# ---------------------------------------------------------------- extensions
+
+def request_extension(*, task: Task, unit: Unit, requested_due: date, reason: str, original_due: date | None,
+                      user: User | None) -> Extension:
+    if not reason.strip():
+        raise ActionError("请写明延期理由")
+    if original_due and requested_due <= original_due:
+        raise ActionError("申请的时限须晚于原时限")
+    return Extension.objects.create(task=task, unit=unit, requested_due=requested_due, original_due=original_due,
+                                    reason=reason.strip(), requested_by=user)
+
+
+def decide_extension(*, extension: Extension, grant: bool, note: str, user: User | None) -> Extension:
+    with transaction.atomic():
+        decided = Extension.objects.filter(pk=extension.pk, status=DecisionStatus.PENDING).update(
+            status=DecisionStatus.GRANTED if grant else DecisionStatus.REFUSED, decision_note=note.strip(),
+            decided_by=user, decided_at=timezone.now())
+        if not decided:
+            raise StaleEdit("该申请已处理过。")
+        extension.refresh_from_db()
+        extension._history_user = user  # type: ignore[attr-defined]
+        extension.save(update_fields=["decided_at"])
+        notify_unit(unit=extension.unit, text=f"延期申请{extension.get_status_display()}："
+                    f"{extension.task.printed_label}{extension.task.heading[:30]}", link=f"/tasks/{extension.task_id}/")
+    return extension
+
+
+# ---------------------------------------------------------------- supervision
+
+def open_orders(*, pairs: Iterable[tuple[Task, Unit]], reason: str, reply_due: date, user: User | None,
+                as_of: date) -> list[SupervisionOrder]:
+    """Open one supervision order per (task, unit) — one at a time or in bulk from the overdue list."""
+    if not reason.strip():
+        raise ActionError("请写明督办事由")
+    if reply_due < as_of:
+        raise ActionError("回复期限不能早于今天")
+    orders = []
+    with transaction.atomic():
+        start = SupervisionOrder.objects.filter(opened_at__year=as_of.year).count()
+        for index, (task, unit) in enumerate(pairs, start=start + 1):
+            order = SupervisionOrder.objects.create(task=task, unit=unit, reason=reason.strip(), reply_due=reply_due,
+                                                    number=f"督〔{as_of.year}〕{index}号", opened_by=user)
+            notify_unit(unit=unit, text=f"督办单 {order.number}：{task.printed_label}{task.heading[:30]}，"
+                        f"请于{reply_due:%Y年%m月%d日}前回复", link=f"/orders/{order.pk}/")
+            orders.append(order)
+    return orders
+
+
+def reply_order(*, order: SupervisionOrder, reply: str, user: User | None) -> SupervisionOrder:
+    if not reply.strip():
+        raise ActionError("回复内容不能为空")
+    return _move_order(order=order, user=user, allowed=[OrderStatus.OPEN, OrderStatus.ESCALATED],
+                       to=OrderStatus.REPLIED, reply=reply.strip(), replied_at=timezone.now())
+
+
+def close_order(*, order: SupervisionOrder, user: User | None) -> SupervisionOrder:
+    return _move_order(order=order, user=user, allowed=[OrderStatus.REPLIED], to=OrderStatus.CLOSED,
+                       closed_at=timezone.now())
+
+
+def escalate_order(*, order: SupervisionOrder, user: User | None, reply_due: date) -> SupervisionOrder:
+    return _move_order(order=order, user=user, allowed=[OrderStatus.OPEN, OrderStatus.REPLIED],
+                       to=OrderStatus.ESCALATED, reply_due=reply_due)
+
+
+def _move_order(*, order: SupervisionOrder, user: User | None, allowed: list[str], to: str,
+                **fields: object) -> SupervisionOrder:
+    with transaction.atomic():
+        moved = SupervisionOrder.objects.filter(pk=order.pk, status__in=allowed).update(status=to, **fields)
+        if not moved:
+            raise StaleEdit("督办单状态已变化，请刷新页面。")
+        order.refresh_from_db()
+        order._history_user = user  # type: ignore[attr-defined]
+        order.save(update_fields=["status"])
+        notify_followers(task=order.task, text=f"督办单 {order.number} {order.get_status_display()}",
+                         link=f"/orders/{order.pk}/", exclude=user)
+    return order
+
+
+# ---------------------------------------------------------------- notifications
+
+def notify(*, users: Iterable[User], text: str, link: str = "", key: str = "") -> int:
+    """In-app notifications; with a key, a person is told once (warnings run every day)."""
+    made = 0
+    for person in users:
+        if key and Notification.objects.filter(user=person, key=key).exists():
+            continue
+        Notification.objects.create(user=person, text=text[:300], link=link, key=key)
+        made += 1
+    return made
+
+
+def notify_unit(*, unit: Unit, text: str, link: str = "", key: str = "") -> int:
+    people = User.objects.filter(memberships__unit=unit, memberships__role__in=[Role.REPORTER, Role.LEADER],
+                                 is_active=True).distinct()
+    return notify(users=people, text=text, link=link, key=key)
+
+
+def notify_followers(*, task: Task, text: str, link: str, exclude: User | None = None) -> int:
+    people = User.objects.filter(follows__task=task, is_active=True)
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    return notify(users=people, text=text, link=link)
+
+
+def follow(*, task: Task, user: User, on: bool) -> None:
+    if on:
+        Follow.objects.get_or_create(task=task, user=user)
+    else:
+        Follow.objects.filter(task=task, user=user).delete()
+
+
+def office_people(plan: Plan) -> list[User]:
+    return [m.user for m in Membership.objects.filter(jurisdiction_id=plan.jurisdiction_id, role=Role.OFFICE)
+            .select_related("user")]

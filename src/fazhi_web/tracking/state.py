@@ -1,0 +1,55 @@
+"""Each task's due date and state for a unit on a day, from its deadlines, the plan's year,
+granted extensions and the reports — the core's rules (``fazhi.tracking``) applied to the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fazhi.schedule import next_due
+from fazhi.tracking import TaskState, implied_due, task_state
+from fazhi_web.plans.models import Task
+
+from .models import DecisionStatus, Extension, Progress, Report, ReportKind, ReportStatus
+
+DONE_STATUSES = (ReportStatus.APPROVED, ReportStatus.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class TaskStatus:
+    due: date | None
+    state: TaskState
+    extended_from: date | None = None
+
+    @property
+    def label(self) -> str:
+        return {TaskState.DONE: "已完成", TaskState.OVERDUE: "已逾期", TaskState.DUE_SOON: "即将到期",
+                TaskState.ON_TRACK: "正常推进", TaskState.NO_DATE: "长期/未定时限"}[self.state]
+
+
+def printed_due(task: Task, as_of: date) -> date | None:
+    """The next date the plan itself asks for (an annual plan's tasks without one: its year's end)."""
+    dates = [next_due(d.kind, as_of, due=d.due_on, recurrence=d.recurrence or None, month_day=d.month_day or None)
+             for d in task.deadlines.all()]
+    found = [d for d in dates if d is not None]
+    if found:
+        return min(found)
+    plan = task.plan
+    if not task.deadlines.all() or all(d.kind == "unresolved" for d in task.deadlines.all()):
+        period = (plan.period_start, plan.period_end) if plan.period_start and plan.period_end else None
+        return implied_due(period)
+    return None
+
+
+def status_of(task: Task, as_of: date, *, warn_days: int = 14, unit_id: int | None = None) -> TaskStatus:
+    due = printed_due(task, as_of)
+    extension = Extension.objects.filter(task=task, status=DecisionStatus.GRANTED)
+    if unit_id is not None:
+        extension = extension.filter(unit_id=unit_id)
+    granted = extension.order_by("-decided_at").first()
+    extended_from = None
+    if granted is not None:
+        extended_from, due = due, granted.requested_due
+    done = Report.objects.filter(task=task, kind=ReportKind.CONSOLIDATED, status__in=DONE_STATUSES,
+                                 progress=Progress.DONE).exists()
+    return TaskStatus(due, task_state(due, done=done, as_of=as_of, warn_days=warn_days), extended_from)

@@ -1,0 +1,20 @@
+"""Tracking pages. Each area keeps its routes in its own view module."""
+
+from django.urls import path
+
+from .views import reports
+
+urlpatterns = [
+    path("plans/<int:pk>/cycles/", reports.cycles, name="cycles"),
+    path("cycles/<int:pk>/", reports.cycle_detail, name="cycle"),
+    path("tasks/<int:pk>/report/<int:cycle>/", reports.open_report, name="report-open"),
+    path("reports/<int:pk>/", reports.report_detail, name="report"),
+    path("reports/<int:pk>/submit/", reports.submit, name="report-submit"),
+    path("reports/<int:pk>/approve/", reports.approve, name="report-approve"),
+    path("reports/<int:pk>/accept/", reports.accept, name="report-accept"),
+    path("reports/<int:pk>/return/", reports.send_back, name="report-return"),
+    path("reports/<int:pk>/evidence/", reports.upload_evidence, name="evidence-add"),
+    path("evidence/<int:pk>/", reports.download_evidence, name="evidence"),
+    path("reports/<int:pk>/history/", reports.history, name="report-history"),
+    path("notifications/", reports.notifications, name="notifications"),
+]
