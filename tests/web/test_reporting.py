@@ -170,3 +170,13 @@ def test_cycles_are_set_by_the_office_only_and_twice_changes_nothing(login: Logi
     assert Cycle.objects.filter(plan=pingchang_plan, frequency="monthly").count() == 12
     assert Cycle.objects.get(plan=pingchang_plan, frequency="monthly", starts_on=date(2025, 12, 1)).due_on == \
         date(2026, 1, 5)
+
+
+def test_every_version_of_a_report_is_viewable_with_who_and_what_changed(login: Login, cycle: Cycle,
+                                                                          shared_task: Task) -> None:
+    report = _report(login, "reporter", shared_task, cycle)
+    _fill(login("reporter"), report, done="第一稿")
+    report.refresh_from_db()
+    _fill(login("reporter"), report, done="第二稿")
+    page = login("reporter").get(f"/reports/{report.pk}/history/").content.decode()
+    assert "第一稿" in page and "第二稿" in page and "县司法局填报员" in page

@@ -61,3 +61,17 @@ class CycleForm(forms.Form):
     frequency = forms.ChoiceField(label="报送频次", choices=CycleFrequency.choices, initial="quarterly")
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     due_days = forms.IntegerField(label="周期结束后几天内报送", min_value=0, max_value=60, initial=5)
+
+
+class ExtensionForm(forms.Form):
+    requested_due = forms.DateField(label="申请延至", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class OrderForm(forms.Form):
+    reason = forms.CharField(label="督办事由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reply_due = forms.DateField(label="回复期限", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label="回复", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import reports
+from .views import reports, work
 
 urlpatterns = [
     path("plans/<int:pk>/cycles/", reports.cycles, name="cycles"),
@@ -17,4 +17,11 @@ urlpatterns = [
     path("evidence/<int:pk>/", reports.download_evidence, name="evidence"),
     path("reports/<int:pk>/history/", reports.history, name="report-history"),
     path("notifications/", reports.notifications, name="notifications"),
+    path("tasks/<int:pk>/extension/", work.request_extension, name="extension-request"),
+    path("extensions/<int:pk>/decide/", work.decide_extension, name="extension-decide"),
+    path("plans/<int:pk>/supervision/", work.supervision, name="supervision"),
+    path("plans/<int:pk>/supervision/open/", work.open_orders, name="orders-open"),
+    path("orders/<int:pk>/", work.order_detail, name="order"),
+    path("tasks/<int:pk>/follow/", work.follow, name="task-follow"),
+    path("tasks/<int:pk>/history/", work.task_history, name="task-history"),
 ]

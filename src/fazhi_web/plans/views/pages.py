@@ -151,8 +151,25 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/task.html", {
         "task": task, "source": mark_terms(task.source_text, needles),
         "ancestors": _section_chain(task.section), "as_of": today(),
-        "next_due": _next_due(task, today()),
+        "next_due": _next_due(task, today()), **_tracking(request, task),
     })
+
+
+def _tracking(request: HttpRequest, task: Task) -> dict[str, object]:
+    """The task's state and reports as this person may see them (from the tracking app)."""
+    from fazhi_web.tracking import access as tracking_access
+    from fazhi_web.tracking.models import Follow
+    from fazhi_web.tracking.state import status_of
+
+    own = access.unit_ids(request.user)
+    assigned = [a.unit_id for a in task.assignments.all() if a.unit_id in own]
+    return {
+        "state": status_of(task, today(), unit_id=assigned[0] if assigned else None),
+        "reports": tracking_access.visible_reports(request.user).filter(task=task).select_related("cycle", "unit")
+        .order_by("-cycle__starts_on"),
+        "can_request_extension": bool(assigned),
+        "following": Follow.objects.filter(task=task, user_id=request.user.pk).exists(),
+    }
 
 
 def _section_chain(section: Section | None) -> list[Section]:

@@ -31,3 +31,11 @@
     line.scrollIntoView({ block: "center" });
   });
 })();
+// "Select all" boxes on lists (bulk supervision orders).
+document.addEventListener("change", function (event) {
+  var box = event.target.closest("input[data-check-all]");
+  if (!box) { return; }
+  document.querySelectorAll('input[name="' + box.getAttribute("data-check-all") + '"]').forEach(function (other) {
+    other.checked = box.checked;
+  });
+});
