@@ -180,3 +180,16 @@ def test_every_version_of_a_report_is_viewable_with_who_and_what_changed(login: 
     _fill(login("reporter"), report, done="第二稿")
     page = login("reporter").get(f"/reports/{report.pk}/history/").content.decode()
     assert "第一稿" in page and "第二稿" in page and "县司法局填报员" in page
+
+
+def test_a_task_shows_each_targets_reported_values_against_its_threshold(login: Login, cycle: Cycle,
+                                                                        pingchang_plan: Plan) -> None:
+    task = Task.objects.filter(plan=pingchang_plan, targets__unit="%", assignments__unit__name="县司法局",
+                               assignments__role="lead").first()
+    report = _report(login, "reporter", task, cycle)
+    target = task.targets.filter(unit="%").first()
+    low = target.value - 10
+    _fill(login("reporter"), report, **{f"target_{target.pk}": f"{low:g}"})
+    login("reporter").post(f"/reports/{report.pk}/submit/")
+    page = login("office").get(f"/tasks/{task.pk}/").content.decode()
+    assert "量化指标完成情况" in page and "未达标" in page

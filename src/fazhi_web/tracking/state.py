@@ -53,3 +53,28 @@ def status_of(task: Task, as_of: date, *, warn_days: int = 14, unit_id: int | No
     done = Report.objects.filter(task=task, kind=ReportKind.CONSOLIDATED, status__in=DONE_STATUSES,
                                  progress=Progress.DONE).exists()
     return TaskStatus(due, task_state(due, done=done, as_of=as_of, warn_days=warn_days), extended_from)
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target of a task: its reported values per (cycle, unit), each met or not."""
+
+    target_text: str
+    cells: list[tuple[str, str, float | None, str]]  # (cycle, unit, value, "met" | "not-met" | "no-data")
+
+
+def target_progress(task: Task, reports: list[Report]) -> list[TargetRow]:
+    """Reported values against each target's threshold, over the cycles of the given reports."""
+    from .models import TargetValue
+
+    values = {(v.report_id, v.target_id): v for v in TargetValue.objects.filter(report__in=reports)
+              .select_related("target")}
+    rows = []
+    for target in task.targets.all():
+        cells = []
+        for report in sorted(reports, key=lambda r: (r.cycle.starts_on, r.unit.name)):
+            found = values.get((report.pk, target.pk))
+            state = "no-data" if found is None else ("met" if found.met else "not-met")
+            cells.append((report.cycle.label, report.unit.name, found.value if found else None, state))
+        rows.append(TargetRow(target.text, cells))
+    return rows

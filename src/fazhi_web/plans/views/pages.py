@@ -159,14 +159,16 @@ def _tracking(request: HttpRequest, task: Task) -> dict[str, object]:
     """The task's state and reports as this person may see them (from the tracking app)."""
     from fazhi_web.tracking import access as tracking_access
     from fazhi_web.tracking.models import Follow
-    from fazhi_web.tracking.state import status_of
+    from fazhi_web.tracking.state import status_of, target_progress
 
     own = access.unit_ids(request.user)
     assigned = [a.unit_id for a in task.assignments.all() if a.unit_id in own]
+    reports = list(tracking_access.visible_reports(request.user).filter(task=task).select_related("cycle", "unit")
+                   .order_by("-cycle__starts_on"))
     return {
         "state": status_of(task, today(), unit_id=assigned[0] if assigned else None),
-        "reports": tracking_access.visible_reports(request.user).filter(task=task).select_related("cycle", "unit")
-        .order_by("-cycle__starts_on"),
+        "reports": reports,
+        "target_rows": target_progress(task, reports) if reports else [],
         "can_request_extension": bool(assigned),
         "following": Follow.objects.filter(task=task, user_id=request.user.pk).exists(),
     }
