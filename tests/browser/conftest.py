@@ -185,3 +185,21 @@ COUNTY_PLAN_FILE = "平昌县2025年法治政府建设工作要点.txt"
 def county_plan() -> dict[str, object]:
     """The plan as a file for ``set_input_files``."""
     return {"name": COUNTY_PLAN_FILE, "mimeType": "text/plain", "buffer": COUNTY_PLAN.encode()}
+
+
+@pytest.fixture
+def desks(browser: Browser, site: str) -> Iterator[Callable[[str], Page]]:
+    """A signed-in browser window per account, as on several people's desks at once: desks("office")."""
+    contexts = []
+
+    def desk(username: str) -> Page:
+        context = browser.new_context(base_url=site, viewport=DESKTOP, locale="zh-CN")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        opened = context.new_page()
+        sign_in(opened, username)
+        return opened
+
+    yield desk
+    for context in contexts:
+        context.close()
