@@ -39,6 +39,7 @@ from fazhi_web.plans.models import (
     Unit,
     UnitGroup,
 )
+from fazhi_web.tracking.models import NotApplicable
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,14 @@ PAGES = [
     ("login",             None,                "200 go:home go:home go:home go:home go:home"),
     ("password_change",   None,                "login 200 200 200 200 200"),
     ("logout",            None,                "405 405 405 405 405 405"),
+    # assessment: the office and the level above see every unit; a unit sees its own line and breakdown
+    ("assessment",        "plan:pingchang",    "login 200 200 200 200 200"),
+    ("assessment",        "plan:suining",      "login 404 404 404 404 200"),
+    ("assessment",        "plan:jingchuan",    "login 404 404 404 404 404"),
+    ("assessment-unit",   "unit:sfj",          "login 200 200 404 200 200"),
+    ("assessment-unit",   "unit:scj",          "login 200 404 200 404 200"),
+    ("assessment-unit",   "unit:suining",      "login 404 404 404 404 200"),
+    ("assessment-unit",   "unit:jingchuan",    "login 404 404 404 404 404"),
 ]
 
 # Forms, each POSTed with a valid form: only the office of the object's own jurisdiction changes anything.
@@ -150,6 +159,10 @@ POSTS = [
     ("draft-discard",     "draft:pingchang",   "login done 404 404 404 404"),
     ("draft-discard",     "draft:jingchuan",   "login 404 404 404 404 404"),
     ("logout",            None,                "go:login go:login go:login go:login go:login go:login"),
+    ("assessment-na",     "unit:sfj",          "login done 403 404 403 403"),
+    ("assessment-na",     "unit:scj",          "login done 404 403 404 403"),
+    ("assessment-na",     "unit:suining",      "login 404 404 404 404 403"),
+    ("assessment-na",     "unit:jingchuan",    "login 404 404 404 404 404"),
 ]
 
 # The API, with each account's token ("anonymous" sends none): 401 without a token, then as the pages.
@@ -263,6 +276,8 @@ class Targets:
             argument = {"place": "jurisdiction_id", "unit": "unit_id", "plan": "plan_id", "task": "task_id"}
             return reverse(name, kwargs={argument[target.split(":")[0]]: found.pk})
         kwargs: dict[str, Any] = {"pk": found.pk}
+        if name in ("assessment-unit", "assessment-na"):  # a unit's score in its jurisdiction's plan
+            kwargs = {"pk": Plan.objects.get(jurisdiction_id=found.jurisdiction_id).pk, "unit": found.pk}  # type: ignore[attr-defined]
         if name in ("draft-task", "draft-split", "draft-merge"):
             kwargs["key"] = "t1"
         elif name == "draft-heading":
@@ -297,7 +312,8 @@ def world_state() -> tuple[Any, ...]:
     return (User.objects.count(), Membership.objects.count(), Unit.objects.count(), Alias.objects.count(),
             UnitGroup.objects.count(), Plan.objects.count(),
             Task.objects.filter(status=TaskStatus.ACTIVE).count(), SourceDocument.objects.count(),
-            list(ImportDraft.objects.order_by("pk").values_list("pk", "status", "version")))
+            list(ImportDraft.objects.order_by("pk").values_list("pk", "status", "version")),
+            NotApplicable.objects.count())
 
 
 def form_for(name: str, target: str | None, targets: Targets) -> dict[str, Any]:
@@ -312,6 +328,8 @@ def form_for(name: str, target: str | None, targets: Targets) -> dict[str, Any]:
         return {"file": SimpleUploadedFile("plan.txt", PLAN_TEXT.encode())}
     if name == "logout":
         return {}
+    if name == "assessment-na":
+        return {"year": 2025, "code": "4.2", "reason": "本单位执法案卷由上级评查"}
     assert target is not None
     if name == "people":
         unit = Unit.objects.filter(jurisdiction=targets.get(target)).first()

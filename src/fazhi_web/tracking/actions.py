@@ -288,3 +288,40 @@ def follow(*, task: Task, user: User, on: bool) -> None:
 def office_people(plan: Plan) -> list[User]:
     return [m.user for m in Membership.objects.filter(jurisdiction_id=plan.jurisdiction_id, role=Role.OFFICE)
             .select_related("user")]
+
+
+# ---------------------------------------------------------------- assessment
+
+from .models import NotApplicable  # noqa: E402  (this section was appended; the imports above are shared)
+
+
+def mark_not_applicable(*, plan: Plan, unit: Unit, year: int, code: str, reason: str,
+                        user: User | None) -> NotApplicable:
+    """The office marks an indicator 不适用 for a unit in a year's assessment, with the reason."""
+    from .assessment import assessed_units, indicator_system
+
+    node = indicator_system().find(code.strip())
+    if node is None:
+        raise ActionError(f"指标体系中没有编号为“{code}”的指标")
+    if not reason.strip():
+        raise ActionError("请写明不适用的理由")
+    if unit not in assessed_units(plan):
+        raise ActionError("该单位不承担本方案的任务")
+    with transaction.atomic():
+        if NotApplicable.objects.filter(plan=plan, unit=unit, year=year, code=node.code, withdrawn=False).exists():
+            raise ActionError(f"{node.code} {node.name} 已标注为不适用")
+        marking = NotApplicable(plan=plan, unit=unit, year=year, code=node.code, reason=reason.strip(), marked_by=user)
+        marking._history_user = user  # type: ignore[attr-defined]
+        marking.save()
+    return marking
+
+
+def withdraw_not_applicable(*, marking: NotApplicable, user: User | None) -> NotApplicable:
+    """Undo a 不适用 marking; the record stays, withdrawn, in the history."""
+    with transaction.atomic():
+        if not NotApplicable.objects.filter(pk=marking.pk, withdrawn=False).update(withdrawn=True):
+            raise StaleEdit("该标注已撤销。")
+        marking.refresh_from_db()
+        marking._history_user = user  # type: ignore[attr-defined]
+        marking.save(update_fields=["withdrawn"])
+    return marking

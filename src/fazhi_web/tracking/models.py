@@ -204,3 +204,27 @@ class Follow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "task"], name="follow_unique")]
+
+
+class NotApplicable(models.Model):
+    """不适用: the office marks an indicator of the indicator system as not applicable to a unit in a plan's
+    assessment for a year, with its reason; its weight goes to the applicable siblings. Withdrawn, never deleted."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="not_applicable")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="not_applicable")
+    year = models.PositiveSmallIntegerField("年度")
+    code = models.CharField("指标编号", max_length=20)
+    reason = models.TextField("理由")
+    withdrawn = models.BooleanField("已撤销", default=False)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    marked_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "不适用指标"
+        ordering = ["plan", "year", "unit", "code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "unit", "year", "code"],
+                                               condition=models.Q(withdrawn=False), name="not_applicable_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.year} · {self.code} 不适用"

@@ -25,3 +25,11 @@ urlpatterns = [
     path("tasks/<int:pk>/follow/", work.follow, name="task-follow"),
     path("tasks/<int:pk>/history/", work.task_history, name="task-history"),
 ]
+
+from .views import assessment  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:pk>/assessment/", assessment.ranking, name="assessment"),
+    path("plans/<int:pk>/assessment/<int:unit>/", assessment.unit_score, name="assessment-unit"),
+    path("plans/<int:pk>/assessment/<int:unit>/not-applicable/", assessment.not_applicable, name="assessment-na"),
+]

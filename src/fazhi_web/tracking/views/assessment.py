@@ -1,0 +1,132 @@
+"""考核 pages: a plan's ranking for a year, one unit's score with every point and its records, and the
+office's 不适用 markings.
+
+The office and upper viewers see every unit; a unit's reporter or leader sees their own unit's line and
+rank only, and another unit's breakdown answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from fazhi_web.plans import access as plan_access
+from fazhi_web.plans.models import Plan, Unit
+
+from .. import actions
+from ..access import require
+from ..assessment import METHODS, assess, assessed_units, describe, indicator_system
+from ..models import NotApplicable
+
+
+@dataclass(frozen=True)
+class Query:
+    year: int
+    as_of: date
+    method: str
+
+    @property
+    def params(self) -> str:
+        return f"?year={self.year}&by={self.method}&as_of={self.as_of:%Y-%m-%d}"
+
+
+def _query(request: HttpRequest) -> Query:
+    """Year, day and method from the query string; anything unreadable falls back to today's."""
+    today = timezone.localdate()
+    year = request.GET.get("year", "")
+    as_of = request.GET.get("as_of", "")
+    try:
+        day = date.fromisoformat(as_of) if as_of else today
+    except ValueError:
+        day = today
+    method = request.GET.get("by", "rules")
+    return Query(int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year, day,
+                 method if method in METHODS else "rules")
+
+
+def _oversees(request: HttpRequest, plan: Plan) -> bool:
+    return plan.jurisdiction_id in plan_access.overseen_jurisdiction_ids(request.user)
+
+
+def _unit_for(request: HttpRequest, plan: Plan, unit_id: int) -> Unit:
+    """A unit of the plan that this person may see the score of; otherwise 404."""
+    mine = plan_access.unit_ids(request.user)
+    for unit in assessed_units(plan):
+        if unit.pk == unit_id and (_oversees(request, plan) or unit.pk in mine):
+            return unit
+    raise Http404("找不到该单位，或您无权查看")
+
+
+@login_required
+def ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_access.get_plan_for_user(request.user, pk)
+    query = _query(request)
+    result = assess(plan, query.year, query.as_of, query.method)
+    oversees = _oversees(request, plan)
+    mine = {f"unit:{u}" for u in plan_access.unit_ids(request.user)}
+    scores = [s for s in result.scores if oversees or s.unit in mine]
+    rows = [(s, int(s.unit.split(":")[1])) for s in scores]
+    return render(request, "tracking/assessment.html", {
+        "plan": plan, "query": query, "result": result, "rows": rows, "oversees": oversees,
+        "count": len(result.scores), "methods": METHODS, "years": range(query.year - 2, query.year + 2)})
+
+
+@login_required
+def unit_score(request: HttpRequest, pk: int, unit: int) -> HttpResponse:
+    plan = plan_access.get_plan_for_user(request.user, pk)
+    found = _unit_for(request, plan, unit)
+    query = _query(request)
+    result = assess(plan, query.year, query.as_of, query.method)
+    score = result.score_of(f"unit:{found.pk}")
+    if score is None:
+        raise Http404("找不到该单位的得分")
+    links = describe([ref for line in score.lines for ref in (*line.refs, *line.of)])
+    lines = [(line, [links.get(r) or r for r in line.refs], [links.get(r) or r for r in line.of if r not in line.refs])
+             for line in score.lines]
+    markings = NotApplicable.objects.filter(plan=plan, unit=found, year=query.year, withdrawn=False)
+    return render(request, "tracking/assessment_unit.html", {
+        "plan": plan, "unit": found, "query": query, "result": result, "score": score, "lines": lines,
+        "count": len(result.scores), "markings": markings,
+        "manages": plan_access.can_manage(request.user, plan.jurisdiction_id),
+        "indicators": [n for n in indicator_system().nodes()]})
+
+
+@login_required
+@require_POST
+def not_applicable(request: HttpRequest, pk: int, unit: int) -> HttpResponse:
+    """The office marks an indicator 不适用 for the unit (or withdraws a marking)."""
+    plan = plan_access.get_plan_for_user(request.user, pk)
+    found = _unit_for(request, plan, unit)
+    require(plan_access.can_manage(request.user, plan.jurisdiction_id), "只有本级法治办可以标注不适用指标")
+    year = request.POST.get("year", "")
+    if not year.isdigit():
+        messages.error(request, "请选择年度")
+        return redirect(_back(plan, found, "", "indicators"))
+    try:
+        if request.POST.get("withdraw"):
+            marking = NotApplicable.objects.filter(plan=plan, unit=found, pk=request.POST["withdraw"]).first()
+            if marking is None:
+                raise Http404("找不到该标注")
+            actions.withdraw_not_applicable(marking=marking, user=request.user)  # type: ignore[arg-type]
+            messages.success(request, f"已撤销“{marking.code}”的不适用标注。")
+        else:
+            marking = actions.mark_not_applicable(plan=plan, unit=found, year=int(year),
+                                                  code=request.POST.get("code", ""),
+                                                  reason=request.POST.get("reason", ""),
+                                                  user=request.user)  # type: ignore[arg-type]
+            messages.success(request, f"已将“{marking.code}”标注为不适用，分值调剂给同级指标。")
+    except (actions.ActionError, ValueError) as error:
+        messages.error(request, str(error))
+    return redirect(_back(plan, found, year, "indicators"))
+
+
+def _back(plan: Plan, unit: Unit, year: str, method: str) -> str:
+    return reverse("assessment-unit", kwargs={"pk": plan.pk, "unit": unit.pk}) + f"?year={year}&by={method}"
