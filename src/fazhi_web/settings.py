@@ -7,6 +7,9 @@ Environment:
     FAZHI_DEBUG         1 for development pages; never on a served intranet
     FAZHI_ALLOWED_HOSTS comma-separated host names (default 127.0.0.1,localhost)
     FAZHI_HTTPS         1 when served over HTTPS: secure cookies and HSTS
+    FAZHI_WARN_DAYS     warn this many days before a due date (default 14; `send_warnings --days` overrides)
+    FAZHI_BASE_URL      the address people open, for links in e-mails (default http://127.0.0.1:8000)
+    FAZHI_EMAIL_FROM    the sender of warning e-mails
 """
 
 from __future__ import annotations
@@ -164,6 +167,9 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EMAIL_BACKEND = os.environ.get("FAZHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("FAZHI_EMAIL_FROM", "fazhi@localhost")
+FAZHI_WARN_DAYS = int(os.environ.get("FAZHI_WARN_DAYS", "14"))
+FAZHI_BASE_URL = os.environ.get("FAZHI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

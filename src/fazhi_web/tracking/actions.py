@@ -18,6 +18,7 @@ from fazhi.tracking import Frequency, periods
 from fazhi_web.plans.actions import ActionError, StaleEdit
 from fazhi_web.plans.models import AssignmentRole, Membership, Plan, Role, Target, Task, Unit
 
+from . import bulk
 from .models import (
     Cycle,
     DecisionStatus,
@@ -33,6 +34,7 @@ from .models import (
     SupervisionOrder,
     TargetValue,
 )
+from .warnings import DueWarning, due_warnings
 
 __all__ = ["ActionError", "StaleEdit"]
 
@@ -290,6 +292,63 @@ def office_people(plan: Plan) -> list[User]:
             .select_related("user")]
 
 
+# ---------------------------------------------------------------- bulk import
+
+def import_reports(*, cycle: Cycle, changes: Iterable[bulk.Change], user: User | None) -> list[Report]:
+    """Save every changed row of a checked workbook, or none: one refusal (a stale version, a report sent
+    meanwhile) rolls the whole file back and names its row."""
+    saved = []
+    with transaction.atomic():
+        for change in changes:
+            try:
+                report = report_for(task=change.task, unit=change.unit, cycle=cycle)
+                saved.append(save_report(report=report, version=change.version, user=user, progress=change.progress,
+                                         done=change.done, problems=change.problems, next_steps=change.next_steps,
+                                         values=change.values))
+            except ActionError as error:
+                raise type(error)(f"第{change.row}行：{error}；整份表格均未保存") from error
+    return saved
+
+
+# ---------------------------------------------------------------- warnings
+
+def send_warnings(*, as_of: date, days: int, base_url: str = "") -> tuple[int, int]:
+    """In-app notifications and one e-mail per person for tasks due within ``days`` or overdue and for cycle
+    reports due; each warning once per person (its key), so running twice sends nothing new.
+    Returns (notifications made, e-mails sent)."""
+    fresh: dict[int, list[DueWarning]] = {}
+    made = 0
+    for warning in due_warnings(as_of=as_of, days=days):
+        with transaction.atomic():
+            people = User.objects.filter(memberships__unit=warning.unit, is_active=True,
+                                         memberships__role__in=[Role.REPORTER, Role.LEADER]).distinct() \
+                .exclude(notifications__key=warning.key)
+            for person in people:
+                fresh.setdefault(person.pk, []).append(warning)
+            made += notify_unit(unit=warning.unit, text=warning.text, link=warning.link, key=warning.key)
+    return made, _mail_warnings(fresh, as_of=as_of, base_url=base_url)
+
+
+def _mail_warnings(fresh: dict[int, list[DueWarning]], *, as_of: date, base_url: str) -> int:
+    import logging
+
+    from django.core.mail import send_mail
+
+    sent = 0
+    for person in User.objects.filter(pk__in=fresh).exclude(email="").order_by("pk"):
+        items = fresh[person.pk]
+        body = "\n\n".join(f"{index}. {w.text}\n   {base_url}{w.link}" for index, w in enumerate(items, start=1))
+        greeting = f"{person.get_full_name() or person.username}：\n\n以下法治政府建设任务需要您关注：\n\n"
+        try:
+            send_mail(f"法治政府建设任务提醒（{as_of:%Y年%m月%d日}）：{len(items)} 项", greeting + body + "\n",
+                      None, [person.email])
+        except OSError:
+            logging.getLogger(__name__).exception("warning e-mail to %s failed", person.email)
+            continue
+        sent += 1
+    return sent
+
+
 # ---------------------------------------------------------------- assessment
 
 from .models import NotApplicable  # noqa: E402  (this section was appended; the imports above are shared)
@@ -325,3 +384,17 @@ def withdraw_not_applicable(*, marking: NotApplicable, user: User | None) -> Not
         marking._history_user = user  # type: ignore[attr-defined]
         marking.save(update_fields=["withdrawn"])
     return marking
+
+
+# ---------------------------------------------------------------- calendar feed
+
+def reset_calendar_feed(*, unit: Unit, user: User | None) -> object:
+    """Give the unit's calendar feed a new random secret (the first, or one replacing a leaked one)."""
+    import secrets
+
+    from .models import CalendarFeed
+
+    with transaction.atomic():
+        feed, _ = CalendarFeed.objects.update_or_create(unit=unit, defaults={"token": secrets.token_urlsafe(32),
+                                                                             "created_by": user})
+    return feed

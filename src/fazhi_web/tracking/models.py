@@ -206,6 +206,22 @@ class Follow(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "task"], name="follow_unique")]
 
 
+class CalendarFeed(models.Model):
+    """A unit's iCalendar subscription: the feed URL carries this random secret instead of a session.
+    Regenerating it replaces the secret, so an old link stops working."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "日历订阅"
+
+    def __str__(self) -> str:
+        return f"{self.unit} 日历订阅"
+
+
 class NotApplicable(models.Model):
     """不适用: the office marks an indicator of the indicator system as not applicable to a unit in a plan's
     assessment for a year, with its reason; its weight goes to the applicable siblings. Withdrawn, never deleted."""

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import reports, work
+from .views import bulk, calendar, reports, work
 
 urlpatterns = [
     path("plans/<int:pk>/cycles/", reports.cycles, name="cycles"),
@@ -24,6 +24,12 @@ urlpatterns = [
     path("orders/<int:pk>/", work.order_detail, name="order"),
     path("tasks/<int:pk>/follow/", work.follow, name="task-follow"),
     path("tasks/<int:pk>/history/", work.task_history, name="task-history"),
+    path("cycles/<int:pk>/excel/", bulk.page, name="cycle-bulk"),
+    path("cycles/<int:pk>/excel/export/", bulk.export, name="cycle-export"),
+    path("cycles/<int:pk>/excel/import/", bulk.import_file, name="cycle-import"),
+    path("units/<int:pk>/calendar/", calendar.subscription, name="unit-calendar"),
+    path("units/<int:pk>/calendar/reset/", calendar.reset, name="unit-calendar-reset"),
+    path("units/<int:pk>/calendar.ics", calendar.feed, name="unit-calendar-feed"),
 ]
 
 from .views import assessment  # noqa: E402
