@@ -6,15 +6,26 @@ SHARED ?= ../shared
 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
+# Browser assets: installed from the npm registry (package-lock.json pins them) and served as static files, never from a CDN.
+ECHARTS := src/fazhi_web/static/vendor/echarts.min.js
+
 .PHONY: install test test-postgres browser lint demo bench score clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(ECHARTS)
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip>=24"
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(ECHARTS): node_modules/.installed
+	mkdir -p $(@D)
+	cp node_modules/echarts/dist/echarts.min.js $@
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -55,4 +66,4 @@ score: install
 	$(BIN)/python $(SHARED)/tools/score_parse.py --gold tests/fixtures/plans --docs tests/fixtures/plans --run "$(BIN)/fazhi parse {file} --json"
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) node_modules $(dir $(ECHARTS)) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -82,7 +83,21 @@ def load_demo(*, samples: Path | None = None, plans: bool = True) -> bool:
             for filename, place in SAMPLES:
                 publisher = office if place == "平昌县" else None  # the other offices have no demo account
                 publish_file(jurisdiction=places[place], path=samples / "plans" / filename, user=publisher)
+            _add_progress(places["平昌县"])
     return True
+
+
+# The generated year of progress (fazhi_web.tracking.demo): 平昌县's 2024 plan, as it stood in late January 2025
+# when the fourth quarter's reports were in. The demo accounts' units keep their last two quarters to try out.
+PROGRESS_YEAR, PROGRESS_AS_OF, PROGRESS_SEED = 2024, date(2025, 1, 20), 2024
+
+
+def _add_progress(place: Jurisdiction) -> None:
+    from fazhi_web.tracking.demo import generate_progress
+
+    plan = Plan.objects.get(jurisdiction=place, period_start=PROGRESS_YEAR)
+    units = Unit.objects.filter(memberships__role=Role.REPORTER, jurisdiction=place).distinct()
+    generate_progress(plan=plan, year=PROGRESS_YEAR, as_of=PROGRESS_AS_OF, seed=PROGRESS_SEED, open_for=units)
 
 
 def _create_jurisdictions() -> dict[str, Jurisdiction]:

@@ -39,3 +39,9 @@ urlpatterns += [
     path("plans/<int:pk>/assessment/<int:unit>/", assessment.unit_score, name="assessment-unit"),
     path("plans/<int:pk>/assessment/<int:unit>/not-applicable/", assessment.not_applicable, name="assessment-na"),
 ]
+
+from .views import dashboard as dashboard_views  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:pk>/dashboard/", dashboard_views.plan_dashboard, name="dashboard"),
+]
