@@ -121,7 +121,7 @@ def _transition(*, report: Report, user: User | None, allowed_from: Iterable[str
         _record_version(report, user)
         notify_followers(task=report.task, text=f"{report.unit}：{report.task.printed_label}"
                          f"{report.task.heading[:30]} 的进展报告{report.get_status_display()}",
-                         link=f"/reports/{report.pk}/", exclude=user)
+                         link=f"/reports/{report.pk}/", about=report, exclude=user)
     return report
 
 
@@ -250,7 +250,7 @@ def _move_order(*, order: SupervisionOrder, user: User | None, allowed: list[str
         order._history_user = user  # type: ignore[attr-defined]
         order.save(update_fields=["status"])
         notify_followers(task=order.task, text=f"督办单 {order.number} {order.get_status_display()}",
-                         link=f"/orders/{order.pk}/", exclude=user)
+                         link=f"/orders/{order.pk}/", about=order, exclude=user)
     return order
 
 
@@ -273,11 +273,18 @@ def notify_unit(*, unit: Unit, text: str, link: str = "", key: str = "") -> int:
     return notify(users=people, text=text, link=link, key=key)
 
 
-def notify_followers(*, task: Task, text: str, link: str, exclude: User | None = None) -> int:
+def notify_followers(*, task: Task, text: str, link: str, about: Report | SupervisionOrder,
+                     exclude: User | None = None) -> int:
+    """Tell the task's followers — only those who may open ``about``: a follower of a shared task
+    must not learn of another unit's draft through a notification."""
+    from . import access
+
     people = User.objects.filter(follows__task=task, is_active=True)
     if exclude is not None:
         people = people.exclude(pk=exclude.pk)
-    return notify(users=people, text=text, link=link)
+    visible = access.visible_reports if isinstance(about, Report) else access.visible_orders
+    allowed = [person for person in people if visible(person).filter(pk=about.pk).exists()]
+    return notify(users=allowed, text=text, link=link)
 
 
 def follow(*, task: Task, user: User, on: bool) -> None:

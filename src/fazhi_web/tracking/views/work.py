@@ -132,6 +132,8 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 access.require(manages, "只有法治办可以升级督办")
                 actions.escalate_order(order=order, user=request.user,
                                        reply_due=timezone.localdate() + timedelta(days=3))
+            else:
+                raise actions.ActionError("未知的操作")
         except actions.ActionError as error:
             messages.error(request, str(error))
         else:
@@ -164,10 +166,12 @@ def task_history(request: HttpRequest, pk: int) -> HttpResponse:
                 Extension.history.filter(id__in=access.visible_extensions(request.user).filter(task=task)
                                          .values("pk"))]
     for source in sources:
-        for record in source.select_related("history_user"):
-            previous = record.prev_record
-            changes = record.diff_against(previous).changes if previous is not None else []
-            entries.append((record, type(record.instance).__name__, [
+        previous: dict[int, object] = {}
+        for record in source.select_related("history_user").order_by("history_date", "history_id"):
+            before = previous.get(record.id)  # the object's previous version, compared in memory
+            changes = record.diff_against(before).changes if before is not None else []
+            previous[record.id] = record
+            entries.append((record, source.model._meta.verbose_name, [
                 (c.field, c.old, c.new) for c in changes if c.field not in ("version", "updated_at", "search_text")]))
     entries.sort(key=lambda e: e[0].history_date, reverse=True)
     return render(request, "tracking/task_history.html", {"task": task, "entries": entries[:500]})
