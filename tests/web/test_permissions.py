@@ -858,8 +858,6 @@ def test_a_tasks_history_shows_only_the_reports_the_reader_may_open(targets: Tar
         assert draft.done not in login(user).get(url).content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="tracking.actions.notify_followers tells every follower of the task, "
-                   "whether or not they may open the report (reported, not yet fixed)")
 def test_a_follower_is_not_told_about_a_report_they_may_not_open(targets: Targets,
                                                                  login: Callable[[str], Client]) -> None:
     task = targets.shared_task()
