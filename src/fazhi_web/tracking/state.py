@@ -41,6 +41,16 @@ def printed_due(task: Task, as_of: date) -> date | None:
     return None
 
 
+def _is_done(task: Task, unit_id: int | None) -> bool:
+    """Done for a unit when its own approved report says 已完成; done for the task when every lead unit's does."""
+    finished = set(Report.objects.filter(task=task, kind=ReportKind.CONSOLIDATED, status__in=DONE_STATUSES,
+                                         progress=Progress.DONE).values_list("unit_id", flat=True))
+    if unit_id is not None:
+        return unit_id in finished
+    leads = set(task.assignments.filter(role="lead").values_list("unit_id", flat=True))
+    return bool(leads) and leads <= finished
+
+
 def status_of(task: Task, as_of: date, *, warn_days: int = 14, unit_id: int | None = None) -> TaskStatus:
     due = printed_due(task, as_of)
     extension = Extension.objects.filter(task=task, status=DecisionStatus.GRANTED)
@@ -50,8 +60,7 @@ def status_of(task: Task, as_of: date, *, warn_days: int = 14, unit_id: int | No
     extended_from = None
     if granted is not None:
         extended_from, due = due, granted.requested_due
-    done = Report.objects.filter(task=task, kind=ReportKind.CONSOLIDATED, status__in=DONE_STATUSES,
-                                 progress=Progress.DONE).exists()
+    done = _is_done(task, unit_id)
     return TaskStatus(due, task_state(due, done=done, as_of=as_of, warn_days=warn_days), extended_from)
 
 
