@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from fazhi.errors import FazhiError
 
@@ -47,6 +47,7 @@ RATES = {
 }
 MANUAL = ("bonus", "deduction")
 CENT = Decimal("0.01")
+_E = TypeVar("_E", bound=StrEnum)
 
 
 class AssessmentError(FazhiError):
@@ -281,16 +282,24 @@ def _ruleset(entry: Mapping[str, Any], source: str) -> RuleSet:
 
 
 def _item(raw: Mapping[str, Any]) -> RuleItem:
-    kind = ItemKind(raw["kind"])
+    kind = _choice(ItemKind, raw["kind"], f"规则项“{raw.get('id')}”的 kind")
     measure = str(raw["measure"])
     known = {ItemKind.PER: COUNTS, ItemKind.RATE: tuple(RATES), ItemKind.MANUAL: MANUAL}[kind]
     if measure not in known:
         raise AssessmentError(f"规则项“{raw.get('id')}”：{kind.value} 不能使用计分依据“{measure}”")
-    when_empty = Empty(raw.get("when_empty", Empty.FULL))
+    when_empty = _choice(Empty, raw.get("when_empty", Empty.FULL), f"规则项“{raw.get('id')}”的 when_empty")
     if when_empty is Empty.NOT_APPLICABLE:
         raise AssessmentError(f"规则项“{raw.get('id')}”：评分规则不能设为不适用，请用 full 或 zero")
     return RuleItem(str(raw["id"]), str(raw["label"]), kind, measure, to_decimal(raw.get("points", 0)),
                     _optional(raw.get("cap")), when_empty)
+
+
+def _choice(enum: type[_E], value: Any, what: str) -> _E:
+    """One of an enumeration's values, or an error in Chinese that lists them."""
+    try:
+        return enum(value)
+    except ValueError:
+        raise AssessmentError(f"{what}“{value}”无效，可用：{'、'.join(e.value for e in enum)}") from None
 
 
 def to_decimal(value: Any) -> Decimal:

@@ -25,6 +25,7 @@ from fazhi.assess import (
     ScoreLine,
     UnitFacts,
     UnitScore,
+    _choice,
     cents,
     rank,
     rules_text,
@@ -190,7 +191,7 @@ def _node(code: str, flat: Mapping[str, tuple[Mapping[str, Any], bool]], source:
                               source=source)
     try:
         return Node(code, str(raw["name"]), to_decimal(raw["weight"]), kids, checkpoint, measure,
-                    Empty(raw.get("when_empty", Empty.NOT_APPLICABLE)))
+                    _choice(Empty, raw.get("when_empty", Empty.NOT_APPLICABLE), f"指标“{code}”的 when_empty"))
     except KeyError as error:
         raise AssessmentError(f"指标“{code}”缺少 {error.args[0]}", source=source) from None
     except ValueError as error:

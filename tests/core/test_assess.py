@@ -172,6 +172,8 @@ def test_each_year_uses_the_latest_rule_set_starting_in_or_before_it() -> None:
     pytest.param(('when_empty = "zero"', 'when_empty = "not-applicable"'), "不适用", id="rule-not-applicable"),
     pytest.param(('id = "missing"', 'id = "on-time"'), "重复", id="duplicate-item"),
     pytest.param(('from_year = 2024', 'from_year = 2024\nfrom_year = 2025'), "格式错误", id="bad-toml"),
+    pytest.param(('kind = "per"', 'kind = "each"'), "kind“each”无效，可用：per", id="unknown-kind"),
+    pytest.param(('when_empty = "zero"', 'when_empty = "nothing"'), "when_empty“nothing”无效", id="unknown-when-empty"),
 ])
 def test_a_broken_rule_file_is_refused_with_a_message(change: tuple[str, str], message: str) -> None:
     with pytest.raises(AssessmentError, match=message):
@@ -292,6 +294,8 @@ def test_indicator_results_are_the_same_every_time() -> None:
     pytest.param(('code = "1.2.1"', 'code = "1.1.1"'), "重复", id="duplicate-code"),
     pytest.param(('code = "1.1"\n', 'code = "1.1.1.1.1"\n'), "超过三级", id="four-levels"),
     pytest.param(('code = "2.1"', 'code = "2-1"'), "形式", id="bad-code"),
+    pytest.param(('measure = "task_done_rate"', 'measure = "task_done_rate"\nwhen_empty = "never"'), "when_empty“never”无效",
+                 id="unknown-when-empty"),
 ])
 def test_a_broken_indicator_system_is_refused_with_a_message(change: tuple[str, str], message: str) -> None:
     with pytest.raises(AssessmentError, match=message):

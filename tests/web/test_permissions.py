@@ -49,6 +49,7 @@ from fazhi_web.plans.models import (
 from fazhi_web.tracking import actions as tracking
 from fazhi_web.tracking import bulk
 from fazhi_web.tracking.models import (
+    AssessmentConfig,
     CalendarFeed,
     Cycle,
     Evidence,
@@ -57,6 +58,7 @@ from fazhi_web.tracking.models import (
     NotApplicable,
     Notification,
     Report,
+    ScoreAdjustment,
     SupervisionOrder,
 )
 
@@ -186,6 +188,9 @@ PAGES = [
     ("assessment-unit",   "unit:scj",          "login 200 404 200 404 200"),
     ("assessment-unit",   "unit:suining",      "login 404 404 404 404 200"),
     ("assessment-unit",   "unit:jingchuan",    "login 404 404 404 404 404"),
+    ("assessment-config", "plan:pingchang",    "login 200 403 403 403 403"),
+    ("assessment-config", "plan:suining",      "login 404 404 404 404 403"),
+    ("assessment-config", "plan:jingchuan",    "login 404 404 404 404 404"),
     # bulk Excel reports: whoever sees the cycle exports what they may see; the calendar link is the unit's own
     ("cycle-bulk",        "cycle:pingchang",   "login 200 200 200 200 200"),
     ("cycle-bulk",        "cycle:suining",     "login 404 404 404 404 200"),
@@ -286,6 +291,13 @@ POSTS = [
     ("assessment-na",     "unit:scj",          "login done 404 403 404 403"),
     ("assessment-na",     "unit:suining",      "login 404 404 404 404 403"),
     ("assessment-na",     "unit:jingchuan",    "login 404 404 404 404 404"),
+    ("assessment-adjust", "unit:sfj",          "login done 403 404 403 403"),
+    ("assessment-adjust", "unit:scj",          "login done 404 403 404 403"),
+    ("assessment-adjust", "unit:suining",      "login 404 404 404 404 403"),
+    ("assessment-adjust", "unit:jingchuan",    "login 404 404 404 404 404"),
+    ("assessment-config", "plan:pingchang",    "login done 403 403 403 403"),
+    ("assessment-config", "plan:suining",      "login 404 404 404 404 403"),
+    ("assessment-config", "plan:jingchuan",    "login 404 404 404 404 404"),
     ("cycle-import",      "cycle:pingchang",   "login 403 done 400 403 403"),  # reporter2: not its unit's rows
     ("cycle-import",      "cycle:suining",     "login 404 404 404 404 403"),
     ("cycle-import",      "cycle:jingchuan",   "login 404 404 404 404 404"),
@@ -487,7 +499,7 @@ class Targets:
             argument = {"place": "jurisdiction_id", "unit": "unit_id", "plan": "plan_id", "task": "task_id"}
             return reverse(name, kwargs={argument[target.split(":")[0]]: found.pk})
         kwargs: dict[str, Any] = {"pk": found.pk}
-        if name in ("assessment-unit", "assessment-na"):  # a unit's score in its jurisdiction's plan
+        if name in ("assessment-unit", "assessment-na", "assessment-adjust"):  # a unit's score in its jurisdiction's plan
             kwargs = {"pk": Plan.objects.get(jurisdiction_id=found.jurisdiction_id).pk, "unit": found.pk}  # type: ignore[attr-defined]
         if name in ("draft-task", "draft-split", "draft-merge"):
             kwargs["key"] = "t1"
@@ -539,6 +551,8 @@ def world_state() -> tuple[Any, ...]:
             Evidence.objects.count(), list(Extension.objects.order_by("pk").values_list("pk", "status")),
             list(SupervisionOrder.objects.order_by("pk").values_list("pk", "status")), Follow.objects.count(),
             Notification.objects.filter(read_at__isnull=True).count(), NotApplicable.objects.count(),
+            list(AssessmentConfig.objects.order_by("pk").values_list("pk", "kind", "sha256")),
+            list(ScoreAdjustment.objects.order_by("pk").values_list("pk", "points", "withdrawn")),
             list(CalendarFeed.objects.order_by("pk").values_list("unit_id", "token")))
 
 
@@ -602,6 +616,10 @@ def form_for(name: str, target: str | None, targets: Targets) -> dict[str, Any]:
         return {}
     if name == "assessment-na":
         return {"year": 2025, "code": "4.2", "reason": "本单位执法案卷由上级评查"}
+    if name == "assessment-adjust":
+        return {"year": 2025, "kind": "bonus", "points": "2", "reason": "获评省级法治政府建设示范项目"}
+    if name == "assessment-config":
+        return {"year": 2025, "kind": "default"}
     if name == "notifications":  # one unread notification for every account, so reading one's own changes something
         tracking.notify(users=User.objects.filter(username__in=USERS), text="测试通知")
         return {}

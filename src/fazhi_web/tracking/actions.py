@@ -366,7 +366,7 @@ def mark_not_applicable(*, plan: Plan, unit: Unit, year: int, code: str, reason:
     """The office marks an indicator 不适用 for a unit in a year's assessment, with the reason."""
     from .assessment import assessed_units, indicator_system
 
-    node = indicator_system().find(code.strip())
+    node = indicator_system(plan, year).find(code.strip())
     if node is None:
         raise ActionError(f"指标体系中没有编号为“{code}”的指标")
     if not reason.strip():
@@ -405,3 +405,132 @@ def reset_calendar_feed(*, unit: Unit, user: User | None) -> object:
         feed, _ = CalendarFeed.objects.update_or_create(unit=unit, defaults={"token": secrets.token_urlsafe(32),
                                                                              "created_by": user})
     return feed
+
+
+# ---------------------------------------------------------------- assessment configuration and adjustments
+
+from decimal import Decimal, InvalidOperation  # noqa: E402
+
+from fazhi.indicators import IndicatorSystem, sample_indicators  # noqa: E402
+
+from . import config as assessment_config  # noqa: E402
+from .models import AdjustmentKind, AssessmentConfig, ConfigKind, ScoreAdjustment  # noqa: E402
+
+
+def set_assessment_config(*, plan: Plan, year: int, kind: str, filename: str = "", data: bytes = b"",
+                          user: User | None) -> AssessmentConfig:
+    """Put a configuration in force for the plan and year: the built-in default, or an uploaded rule set or
+    indicator system that the core loads and checks first. Earlier versions stay, out of force."""
+    if not 2000 <= year <= 2100:
+        raise ActionError("请选择年度")
+    if kind == ConfigKind.DEFAULT:
+        name, filename, data, system = "内置默认规则", "", b"", sample_indicators()
+    else:
+        try:
+            parsed = assessment_config.check(kind, filename, data, year)
+        except assessment_config.ConfigError as error:
+            raise ActionError(str(error)) from None
+        name = parsed.name
+        system = parsed if isinstance(parsed, IndicatorSystem) else sample_indicators()
+    _check_marks_fit(plan, year, system)
+    with transaction.atomic():
+        found = AssessmentConfig(plan=plan, year=year, kind=kind, name=name[:200], filename=filename[:255],
+                                 data=data, sha256=hashlib.sha256(data).hexdigest() if data else "", set_by=user)
+        found._history_user = user  # type: ignore[attr-defined]
+        found.save()
+    return found
+
+
+def _check_marks_fit(plan: Plan, year: int, system: IndicatorSystem) -> None:
+    """Refuse a system that the year's standing 不适用 markings or hand scores do not fit."""
+    codes = {n.code for n in system.nodes()}
+    hand = {n.code for n in system.nodes() if n.checkpoint and n.measure is None}
+    stray = set(NotApplicable.objects.filter(plan=plan, year=year, withdrawn=False)
+                .exclude(code__in=codes).values_list("code", flat=True))
+    stray |= set(ScoreAdjustment.objects.filter(plan=plan, year=year, withdrawn=False, kind=AdjustmentKind.CHECKPOINT)
+                 .exclude(code__in=hand).values_list("code", flat=True))
+    if stray:
+        raise ActionError(f"{year}年度已有不适用标注或人工评分用到了该指标体系中没有的指标（或不是人工评分的观测点）："
+                          f"{'、'.join(sorted(stray))}；请先撤销这些标注或评分")
+
+
+def record_adjustment(*, plan: Plan, unit: Unit, year: int, kind: str, points: str, reason: str,
+                      code: str = "", ref: str = "", user: User | None) -> ScoreAdjustment:
+    """The office records a bonus or deduction for a unit, or its hand score on a checkpoint scored by hand
+    (replacing the unit's earlier score on it), each with the reason and optionally the record behind it."""
+    from .assessment import assessed_units, indicator_system
+
+    if kind not in AdjustmentKind.values:
+        raise ActionError("请选择加分、扣分或观测点人工评分")
+    if not reason.strip():
+        raise ActionError("请写明理由")
+    if unit not in assessed_units(plan):
+        raise ActionError("该单位不承担本方案的任务")
+    amount = _points(points)
+    code = code.strip() if kind == AdjustmentKind.CHECKPOINT else ""
+    if kind == AdjustmentKind.CHECKPOINT:
+        node = indicator_system(plan, year).find(code)
+        if node is None or not node.checkpoint or node.measure is not None:
+            raise ActionError(f"“{code}”不是现行指标体系中人工评分的观测点")
+        if amount > node.weight:
+            raise ActionError(f"观测点 {node.code} 的分值为 {node.weight} 分，评分不能超过它")
+    elif amount == 0:
+        raise ActionError("加分或扣分须大于 0")
+    record = _record_ref(plan, unit, ref)
+    with transaction.atomic():
+        if code:
+            for old in ScoreAdjustment.objects.select_for_update().filter(plan=plan, unit=unit, year=year, code=code,
+                                                                          kind=kind, withdrawn=False):
+                old.withdrawn = True
+                old._history_user = user  # type: ignore[attr-defined]
+                old.save(update_fields=["withdrawn"])
+        found = ScoreAdjustment(plan=plan, unit=unit, year=year, kind=kind, code=code, points=amount,
+                                reason=reason.strip(), ref=record, recorded_by=user)
+        found._history_user = user  # type: ignore[attr-defined]
+        found.save()
+    return found
+
+
+def _points(text: str) -> Decimal:
+    try:
+        amount = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise ActionError(f"分值“{text}”不是数字") from None
+    if not amount.is_finite() or amount < 0 or amount > 100:
+        raise ActionError("分值须在 0—100 之间（扣分也填正数）")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ActionError("分值最多保留两位小数")
+    return amount.quantize(Decimal("0.01"))
+
+
+_REF_PATHS = {"reports": "report", "orders": "order", "tasks": "task"}
+
+
+def _record_ref(plan: Plan, unit: Unit, text: str) -> str:
+    """A record of the plan behind an adjustment, written "report:12" or pasted as its link "/reports/12/"."""
+    import re
+
+    text = text.strip()
+    if not text:
+        return ""
+    match = re.search(r"(report|order|task):(\d+)$", text) or re.search(r"/(reports|orders|tasks)/(\d+)/?$", text)
+    if match is None:
+        raise ActionError("依据的记录请填写进展报告、督办单或任务的链接，例如 /reports/12/")
+    kind, pk = _REF_PATHS.get(match[1], match[1]), int(match[2])
+    found = {"report": Report.objects.filter(pk=pk, task__plan=plan, unit=unit),
+             "order": SupervisionOrder.objects.filter(pk=pk, task__plan=plan, unit=unit),
+             "task": Task.objects.filter(pk=pk, plan=plan)}[kind].exists()
+    if not found:
+        raise ActionError(f"找不到本方案中该单位的这条记录（{kind}:{pk}）")
+    return f"{kind}:{pk}"
+
+
+def withdraw_adjustment(*, adjustment: ScoreAdjustment, user: User | None) -> ScoreAdjustment:
+    """Withdraw a bonus, deduction or hand score; the record stays, withdrawn, in the history."""
+    with transaction.atomic():
+        if not ScoreAdjustment.objects.filter(pk=adjustment.pk, withdrawn=False).update(withdrawn=True):
+            raise StaleEdit("该记录已撤销。")
+        adjustment.refresh_from_db()
+        adjustment._history_user = user  # type: ignore[attr-defined]
+        adjustment.save(update_fields=["withdrawn"])
+    return adjustment

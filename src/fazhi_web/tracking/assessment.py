@@ -24,19 +24,32 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.assess import Assessment, UnitFacts, rules_for, score_by_rules
-from fazhi.indicators import IndicatorSystem, sample_indicators, score_by_indicators
+from fazhi.assess import Adjustment, Assessment, ManualScore, UnitFacts, score_by_rules
+from fazhi.indicators import IndicatorSystem, score_by_indicators
 from fazhi_web.plans.models import Assignment, AssignmentRole, Plan, Task, TaskStatus, Unit
 
-from .models import Cycle, NotApplicable, Progress, Report, ReportKind, ReportStatus, SupervisionOrder, TargetValue
+from .config import Scoring, scoring_for
+from .models import (
+    AdjustmentKind,
+    Cycle,
+    NotApplicable,
+    Progress,
+    Report,
+    ReportKind,
+    ReportStatus,
+    ScoreAdjustment,
+    SupervisionOrder,
+    TargetValue,
+)
 from .state import DONE_STATUSES, status_of
 
 SUBMITTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.ACCEPTED)
 METHODS = {"rules": "考核评分规则", "indicators": "指标体系"}
 
 
-def indicator_system() -> IndicatorSystem:
-    return sample_indicators()
+def indicator_system(plan: Plan, year: int) -> IndicatorSystem:
+    """The indicator system in force for the plan and year (the stored one, or the built-in sample)."""
+    return scoring_for(plan, year).indicators
 
 
 def assessed_units(plan: Plan) -> list[Unit]:
@@ -45,14 +58,16 @@ def assessed_units(plan: Plan) -> list[Unit]:
                 .distinct().order_by("name", "pk"))
 
 
-def assess(plan: Plan, year: int, as_of: date, method: str = "rules") -> Assessment:
-    facts = facts_for(plan, year, as_of)
+def assess(plan: Plan, year: int, as_of: date, method: str = "rules", scoring: Scoring | None = None) -> Assessment:
+    """Score the plan's units for the year by the configuration in force for them (``scoring_for``)."""
+    scoring = scoring or scoring_for(plan, year)
+    facts = facts_for(plan, year, as_of, scoring.indicators if method == "indicators" else None)
     if method == "indicators":
-        return score_by_indicators(indicator_system(), facts, year=year)
-    return score_by_rules(rules_for(year), facts, year=year)
+        return score_by_indicators(scoring.indicators, facts, year=year)
+    return score_by_rules(scoring.rules, facts, year=year)
 
 
-def facts_for(plan: Plan, year: int, as_of: date) -> list[UnitFacts]:
+def facts_for(plan: Plan, year: int, as_of: date, system: IndicatorSystem | None = None) -> list[UnitFacts]:
     units = assessed_units(plan)
     counts: dict[int, dict[str, list[str]]] = {u.pk: defaultdict(list) for u in units}
     assignments = list(Assignment.objects.filter(task__plan=plan, task__status=TaskStatus.ACTIVE)
@@ -65,8 +80,28 @@ def facts_for(plan: Plan, year: int, as_of: date) -> list[UnitFacts]:
     marks: dict[int, dict[str, str]] = defaultdict(dict)
     for mark in NotApplicable.objects.filter(plan=plan, year=year, withdrawn=False).order_by("code"):
         marks[mark.unit_id][mark.code] = mark.reason
+    adjustments, manual = _manual(plan, year, system)
     return [UnitFacts(f"unit:{u.pk}", u.name, counts={k: tuple(v) for k, v in sorted(counts[u.pk].items())},
+                      adjustments=adjustments.get(u.pk, ()), manual=manual.get(u.pk, {}),
                       not_applicable=marks.get(u.pk, {})) for u in units]
+
+
+def _manual(plan: Plan, year: int, system: IndicatorSystem | None
+            ) -> tuple[dict[int, tuple[Adjustment, ...]], dict[int, dict[str, ManualScore]]]:
+    """The office's standing bonuses, deductions and hand scores, as the engine's manual inputs. A hand score
+    is stored in points within the checkpoint's weight; the engine takes the share of the weight it earns."""
+    adjustments: dict[int, list[Adjustment]] = defaultdict(list)
+    manual: dict[int, dict[str, ManualScore]] = defaultdict(dict)
+    rows = ScoreAdjustment.objects.filter(plan=plan, year=year, withdrawn=False).order_by("recorded_at", "pk")
+    for row in rows:
+        refs = (row.ref,) if row.ref else ()
+        if row.kind != AdjustmentKind.CHECKPOINT:
+            adjustments[row.unit_id].append(Adjustment(row.kind, row.points, row.reason, refs))
+            continue
+        node = system.find(row.code) if system is not None else None
+        if node is not None and node.checkpoint and node.measure is None and node.weight > 0:
+            manual[row.unit_id][row.code] = ManualScore(row.points / node.weight, f"{row.points} 分，{row.reason}", refs)
+    return {k: tuple(v) for k, v in adjustments.items()}, dict(manual)
 
 
 def _day(moment: datetime | None) -> date | None:

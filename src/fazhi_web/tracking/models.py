@@ -244,3 +244,68 @@ class NotApplicable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.year} · {self.code} 不适用"
+
+
+class ConfigKind(models.TextChoices):
+    DEFAULT = "default", "内置默认规则"
+    RULES = "rules", "评分规则"
+    INDICATORS = "indicators", "指标体系"
+
+
+class AssessmentConfig(models.Model):
+    """考核设置: how a plan's units are scored in a year — the built-in rules, an uploaded rule set (TOML) or an
+    uploaded indicator system (TOML or xlsx). Every version is kept; the latest one for the plan and year is in
+    force. Stored only once the core has loaded and checked it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="assessment_configs")
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("方式", max_length=16, choices=ConfigKind.choices)
+    name = models.CharField("名称", max_length=200)
+    filename = models.CharField("文件名", max_length=255, blank=True)
+    data = models.BinaryField("文件内容", blank=True, default=b"")
+    sha256 = models.CharField(max_length=64, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    set_at = models.DateTimeField("设定时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核设置"
+        ordering = ["plan", "year", "-set_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.year} · {self.name}"
+
+
+class AdjustmentKind(models.TextChoices):
+    BONUS = "bonus", "加分"
+    DEDUCTION = "deduction", "扣分"
+    CHECKPOINT = "checkpoint", "观测点人工评分"
+
+
+class ScoreAdjustment(models.Model):
+    """The office's hand in a unit's score for a year: a bonus or deduction (points, a magnitude) or the score
+    of a checkpoint scored by hand (points within its weight), each with its reason and optionally the record
+    behind it ("report:12"). Withdrawn, never deleted."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="score_adjustments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="score_adjustments")
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("类型", max_length=16, choices=AdjustmentKind.choices)
+    code = models.CharField("观测点编号", max_length=20, blank=True)
+    points = models.DecimalField("分值", max_digits=7, decimal_places=2)
+    reason = models.TextField("理由")
+    ref = models.CharField("依据的记录", max_length=40, blank=True)
+    withdrawn = models.BooleanField("已撤销", default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核加减分和人工评分"
+        ordering = ["plan", "year", "unit", "kind", "code", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "unit", "year", "code"],
+                                               condition=models.Q(withdrawn=False, kind="checkpoint"),
+                                               name="hand_score_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.year} · {self.get_kind_display()} {self.points}"

@@ -45,3 +45,8 @@ from .views import dashboard as dashboard_views  # noqa: E402
 urlpatterns += [
     path("plans/<int:pk>/dashboard/", dashboard_views.plan_dashboard, name="dashboard"),
 ]
+
+urlpatterns += [
+    path("plans/<int:pk>/assessment/config/", assessment.config, name="assessment-config"),
+    path("plans/<int:pk>/assessment/<int:unit>/adjustments/", assessment.adjust, name="assessment-adjust"),
+]
