@@ -278,3 +278,8 @@ def test_only_the_office_of_the_jurisdiction_manages_its_people(login: Login, pi
     assert login("upper").get(f"/jurisdictions/{pingchang.pk}/people/").status_code == 403
     other = Jurisdiction.objects.get(name="泾川县")
     assert login("office").get(f"/jurisdictions/{other.pk}/people/").status_code == 404
+
+
+def test_the_search_box_stays_empty_on_pages_that_are_not_search(login: Login, pingchang_plan: Plan) -> None:
+    page = login("office").get(f"/plans/{pingchang_plan.pk}/assessment/", {"year": 2024}).content.decode()
+    assert 'name="q" value=""' in page

@@ -15,8 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from fazhi.schedule import next_due
-
 from .. import access
 from ..highlight import mark_terms
 from ..models import Assignment, AssignmentRole, Deadline, Plan, Role, Section, Task, Unit
@@ -151,7 +149,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/task.html", {
         "task": task, "source": mark_terms(task.source_text, needles),
         "ancestors": _section_chain(task.section), "as_of": today(),
-        "next_due": _next_due(task, today()), **_tracking(request, task),
+        **_tracking(request, task),
     })
 
 
@@ -182,26 +180,22 @@ def _section_chain(section: Section | None) -> list[Section]:
     return chain[::-1]
 
 
-def _next_due(task: Task, as_of: date) -> date | None:
-    dates = [next_due(d.kind, as_of, due=d.due_on, recurrence=d.recurrence or None, month_day=d.month_day or None)
-             for d in task.deadlines.all()]
-    upcoming = [d for d in dates if d is not None]
-    return min(upcoming) if upcoming else None
-
-
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
+    """The unit's tasks, lead (or responsible) then participating, each with its state and soonest date first."""
+    from fazhi_web.tracking.state import status_of
+
     units = access.unit_ids(request.user)
     assignments = Assignment.objects.filter(unit_id__in=units, task__in=access.visible_tasks(request.user)) \
         .select_related("task", "task__plan", "unit").prefetch_related("task__deadlines", "task__targets")
     as_of = today()
-    rows = [(a, _next_due(a.task, as_of)) for a in assignments]
-    rows.sort(key=lambda r: (r[1] is None, r[1] or as_of, r[0].task.plan_id, r[0].task.order))
+    rows = [(a, status_of(a.task, as_of, unit_id=a.unit_id)) for a in assignments]
+    rows.sort(key=lambda r: (r[1].state == "done", r[1].due is None, r[1].due or as_of, r[0].task.plan_id,
+                             r[0].task.order))
     return render(request, "plans/my_tasks.html", {
         "lead": [r for r in rows if r[0].role != AssignmentRole.PARTICIPATING],  # leading, or responsible alone
         "participating": [r for r in rows if r[0].role == AssignmentRole.PARTICIPATING],
         "units": Unit.objects.filter(pk__in=units), "as_of": as_of,
-        "soon": as_of.toordinal() + 30,
     })
 
 
@@ -254,6 +248,6 @@ def search(request: HttpRequest) -> HttpResponse:
         request.GET.get("page"))
     needles = [(w, "hit") for w in words]
     return render(request, "plans/search.html", {
-        "query": query, "page": page, "plans": plans[:20] if words else [],
+        "query": query, "search_query": query, "page": page, "plans": plans[:20] if words else [],
         "results": [(t, mark_terms(t.source_text, needles)) for t in page],
     })
