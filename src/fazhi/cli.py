@@ -46,6 +46,27 @@ def parse(
     print_tree(plan)
 
 
+@app.command()
+def align(
+    child: Annotated[Path, typer.Argument(help="下级方案文件")],
+    parent: Annotated[Path, typer.Argument(help="上级方案文件")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON：pairs / missing / local")] = False,
+) -> None:
+    """Align a lower-level plan with the plan above it: which tasks carry out which, what is missing, what is local."""
+    from fazhi.align import align as align_plans
+
+    child_plan, parent_plan = _parse_or_exit(child, None), _parse_or_exit(parent, None)
+    result = align_plans(child_plan, parent_plan)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(child.name, parent.name), ensure_ascii=False, indent=1) + "\n")
+        return
+    titles = {(t.part, t.path): t.title or t.text[:30] for t in (*child_plan.tasks, *parent_plan.tasks)}
+    for pair in result.pairs:
+        typer.echo(f"{'/'.join(pair.child.path)} ← {'/'.join(pair.parent.path)}  {pair.score:.2f} {pair.kind}  "
+                   f"{titles[(pair.child.part, pair.child.path)]}")
+    typer.echo(f"上级任务未落实 {len(result.missing)} 项；本级自有任务 {len(result.local)} 项")
+
+
 def _load_registry(path: Path | None):  # type: ignore[no-untyped-def]
     if path is None:
         return None
