@@ -60,6 +60,7 @@ demo: install
 
 bench: install
 	$(BIN)/python bench/bench_parse.py --seeds samples/plans
+	$(BIN)/python bench/bench_align.py --seeds samples/plans
 
 score: install
 	$(BIN)/python $(SHARED)/tools/score_parse.py --gold $(SHARED)/gold --docs samples/plans --run "$(BIN)/fazhi parse {file} --json"
