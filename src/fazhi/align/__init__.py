@@ -24,11 +24,11 @@ from fazhi.script import to_simplified
 __all__ = ["Alignment", "Pair", "TaskKey", "align", "commitment_text"]
 
 # Thresholds, with the reasoning in docs/alignment.md.
-PAIR_SCORE = 0.32  # below this, two tasks share words, not a commitment
+PAIR_SCORE = 0.25  # below this, two tasks share words, not a commitment (docs/alignment.md)
 VERBATIM = 0.80  # cosine at which the child reuses the parent's wording
 CONTAINMENT_WEIGHT = 0.85  # containment counts a little less than two-way likeness
 MIN_CONTAINED_CHARS = 12  # a narrower task must be this long for containment to count
-RUNNER_UP = 0.85  # a child task keeps other parents scoring within 85% of its best
+RUNNER_UP = 0.6  # keep others within this share of the best (one broad task, several narrow ones)
 MIN_CONTENT = 8  # a task saying less than this after the boilerplate is gone pairs only when reused verbatim
 
 
@@ -136,18 +136,19 @@ def _choose(child: Plan, parent: Plan, child_texts: list[str], parent_texts: lis
     score = np.maximum(cosine, np.minimum(partial, (cosine + partial) / 2 + 0.15))
     thin = (kid_len[:, None] < MIN_CONTENT) | (parent_len[None, :] < MIN_CONTENT)
     score = np.where(thin & (cosine < VERBATIM), 0.0, score)
+    keep = _best_of_rows(score) | _best_of_rows(score.T).T  # best parents of each child, best children of each parent
     pairs = []
-    for i, row in enumerate(score):
-        best = float(row.max())
-        if best < PAIR_SCORE:
-            continue
-        for j in np.flatnonzero(row >= max(PAIR_SCORE, best * RUNNER_UP)):
-            value = float(row[j])
-            kind = "verbatim" if cosine[i, j] >= VERBATIM else (
-                "reworded" if cosine[i, j] >= PAIR_SCORE else "partial")
-            pairs.append(Pair(TaskKey.of(child.tasks[i]), TaskKey.of(parent.tasks[j]), value, kind,
-                              _shared(child_texts[i], parent_texts[j])))
+    for i, j in zip(*np.nonzero(keep), strict=True):
+        kind = "verbatim" if cosine[i, j] >= VERBATIM else ("reworded" if cosine[i, j] >= PAIR_SCORE else "partial")
+        pairs.append(Pair(TaskKey.of(child.tasks[i]), TaskKey.of(parent.tasks[j]), float(score[i, j]), kind,
+                          _shared(child_texts[i], parent_texts[j])))
     return pairs
+
+
+def _best_of_rows(score: Any) -> Any:
+    """For each row, the columns scoring at least PAIR_SCORE and within RUNNER_UP of the row's best."""
+    best = score.max(axis=1, keepdims=True)
+    return (score >= PAIR_SCORE) & (score >= best * RUNNER_UP)
 
 
 def _shared(a: str, b: str, limit: int = 3) -> tuple[str, ...]:
