@@ -108,14 +108,15 @@ def read_unit_list(data: bytes, filename: str) -> list[UnitRow]:
             problems.append(f"第{number}行“类型”列：应为“单位”或“群组”，实为“{kind}”")
         else:
             seen.add(fold_name(name))
-            rows.append(UnitRow(number, name, _split(values.get("aliases", "")), kind == "群组",
-                                _split(values.get("members", ""))))
+            rows.append(UnitRow(number, name, split_list(values.get("aliases", "")), kind == "群组",
+                                split_list(values.get("members", ""))))
     if problems:
         raise UnitListError(problems)
     return rows
 
 
-def _split(text: str) -> tuple[str, ...]:
+def split_list(text: str) -> tuple[str, ...]:
+    """Names typed or written in one cell as a list: 县司法局、县财政局 (also ，,；; or one per line)."""
     return tuple(p.strip() for p in re.split(r"[、;；,，\n]", text) if p.strip())
 
 

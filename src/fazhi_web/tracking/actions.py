@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -101,8 +102,25 @@ def save_report(*, report: Report, version: int, user: User | None, progress: st
 
 def _record_version(report: Report, user: User | None) -> None:
     """Queryset updates bypass the history; record the new version explicitly."""
-    report._history_user = user  # type: ignore[attr-defined]
-    report.save(update_fields=["updated_at"])
+    _save_recorded(report, user, ["updated_at"])
+
+
+def _save_recorded(record: Any, user: User | None, fields: list[str] | None = None) -> Any:
+    """Save with the person who acted written into the history (after a queryset update, which the
+    history does not see, this records the new version)."""
+    record._history_user = user
+    record.save(update_fields=fields)
+    return record
+
+
+def _withdraw(record: Any, user: User | None, message: str) -> Any:
+    """Withdraw rather than delete: the record stays, marked withdrawn, in the history."""
+    with transaction.atomic():
+        if not type(record).objects.filter(pk=record.pk, withdrawn=False).update(withdrawn=True):
+            raise StaleEdit(message)
+        record.refresh_from_db()
+        _save_recorded(record, user, ["withdrawn"])
+    return record
 
 
 def _transition(*, report: Report, user: User | None, allowed_from: Iterable[str], to: str, comment: str = "",
@@ -195,8 +213,7 @@ def decide_extension(*, extension: Extension, grant: bool, note: str, user: User
         if not decided:
             raise StaleEdit("该申请已处理过。")
         extension.refresh_from_db()
-        extension._history_user = user  # type: ignore[attr-defined]
-        extension.save(update_fields=["decided_at"])
+        _save_recorded(extension, user, ["decided_at"])
         notify_unit(unit=extension.unit, text=f"延期申请{extension.get_status_display()}："
                     f"{extension.task.printed_label}{extension.task.heading[:30]}", link=f"/tasks/{extension.task_id}/")
     return extension
@@ -247,8 +264,7 @@ def _move_order(*, order: SupervisionOrder, user: User | None, allowed: list[str
         if not moved:
             raise StaleEdit("督办单状态已变化，请刷新页面。")
         order.refresh_from_db()
-        order._history_user = user  # type: ignore[attr-defined]
-        order.save(update_fields=["status"])
+        _save_recorded(order, user, ["status"])
         notify_followers(task=order.task, text=f"督办单 {order.number} {order.get_status_display()}",
                          link=f"/orders/{order.pk}/", about=order, exclude=user)
     return order
@@ -377,20 +393,12 @@ def mark_not_applicable(*, plan: Plan, unit: Unit, year: int, code: str, reason:
         if NotApplicable.objects.filter(plan=plan, unit=unit, year=year, code=node.code, withdrawn=False).exists():
             raise ActionError(f"{node.code} {node.name} 已标注为不适用")
         marking = NotApplicable(plan=plan, unit=unit, year=year, code=node.code, reason=reason.strip(), marked_by=user)
-        marking._history_user = user  # type: ignore[attr-defined]
-        marking.save()
-    return marking
+        return _save_recorded(marking, user)
 
 
 def withdraw_not_applicable(*, marking: NotApplicable, user: User | None) -> NotApplicable:
     """Undo a 不适用 marking; the record stays, withdrawn, in the history."""
-    with transaction.atomic():
-        if not NotApplicable.objects.filter(pk=marking.pk, withdrawn=False).update(withdrawn=True):
-            raise StaleEdit("该标注已撤销。")
-        marking.refresh_from_db()
-        marking._history_user = user  # type: ignore[attr-defined]
-        marking.save(update_fields=["withdrawn"])
-    return marking
+    return _withdraw(marking, user, "该标注已撤销。")
 
 
 # ---------------------------------------------------------------- calendar feed
@@ -436,9 +444,7 @@ def set_assessment_config(*, plan: Plan, year: int, kind: str, filename: str = "
     with transaction.atomic():
         found = AssessmentConfig(plan=plan, year=year, kind=kind, name=name[:200], filename=filename[:255],
                                  data=data, sha256=hashlib.sha256(data).hexdigest() if data else "", set_by=user)
-        found._history_user = user  # type: ignore[attr-defined]
-        found.save()
-    return found
+        return _save_recorded(found, user)
 
 
 def _check_marks_fit(plan: Plan, year: int, system: IndicatorSystem) -> None:
@@ -482,13 +488,10 @@ def record_adjustment(*, plan: Plan, unit: Unit, year: int, kind: str, points: s
             for old in ScoreAdjustment.objects.select_for_update().filter(plan=plan, unit=unit, year=year, code=code,
                                                                           kind=kind, withdrawn=False):
                 old.withdrawn = True
-                old._history_user = user  # type: ignore[attr-defined]
-                old.save(update_fields=["withdrawn"])
+                _save_recorded(old, user, ["withdrawn"])
         found = ScoreAdjustment(plan=plan, unit=unit, year=year, kind=kind, code=code, points=amount,
                                 reason=reason.strip(), ref=record, recorded_by=user)
-        found._history_user = user  # type: ignore[attr-defined]
-        found.save()
-    return found
+        return _save_recorded(found, user)
 
 
 def _points(text: str) -> Decimal:
@@ -527,10 +530,4 @@ def _record_ref(plan: Plan, unit: Unit, text: str) -> str:
 
 def withdraw_adjustment(*, adjustment: ScoreAdjustment, user: User | None) -> ScoreAdjustment:
     """Withdraw a bonus, deduction or hand score; the record stays, withdrawn, in the history."""
-    with transaction.atomic():
-        if not ScoreAdjustment.objects.filter(pk=adjustment.pk, withdrawn=False).update(withdrawn=True):
-            raise StaleEdit("该记录已撤销。")
-        adjustment.refresh_from_db()
-        adjustment._history_user = user  # type: ignore[attr-defined]
-        adjustment.save(update_fields=["withdrawn"])
-    return adjustment
+    return _withdraw(adjustment, user, "该记录已撤销。")

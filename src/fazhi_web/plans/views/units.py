@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from .. import access, actions
 from ..forms import AliasForm, UnitForm, UnitListForm
 from ..models import UnitGroup
-from ..registry import UnitListError, read_unit_list
+from ..registry import UnitListError, read_unit_list, split_list
 
 
 @login_required
@@ -35,7 +35,7 @@ def add_unit(request: HttpRequest, pk: int) -> HttpResponse:
     place = access.get_jurisdiction_for_user(request.user, pk, manage=True)
     form = UnitForm(request.POST)
     if form.is_valid():
-        aliases = tuple(a for a in form.cleaned_data["aliases"].replace("，", "、").split("、") if a.strip())
+        aliases = split_list(form.cleaned_data["aliases"])
         try:
             unit = actions.create_unit(jurisdiction=place, name=form.cleaned_data["name"], aliases=aliases,
                                        user=request.user)
