@@ -50,21 +50,35 @@ def parse(
 def align(
     child: Annotated[Path, typer.Argument(help="下级方案文件")],
     parent: Annotated[Path, typer.Argument(help="上级方案文件")],
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON：pairs / missing / local")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON：pairs / missing / local / verdicts / sections")] = False,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="写出 Excel 对照表到此文件")] = None,
 ) -> None:
     """Align a lower-level plan with the plan above it: which tasks carry out which, what is missing, what is local."""
+    from fazhi.align import VERDICT_LABELS
     from fazhi.align import align as align_plans
 
     child_plan, parent_plan = _parse_or_exit(child, None), _parse_or_exit(parent, None)
     result = align_plans(child_plan, parent_plan)
+    if xlsx is not None:
+        from fazhi.export.alignment import write_alignment_xlsx
+
+        try:
+            write_alignment_xlsx(result, child_plan, parent_plan, xlsx, child.name, parent.name)
+        except OSError as error:
+            _fail(xlsx, f"无法写入文件：{error.strerror or error}")
+        typer.echo(f"已写出 {xlsx}")
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(child.name, parent.name), ensure_ascii=False, indent=1) + "\n")
+        return
+    if xlsx is not None:
         return
     titles = {(t.part, t.path): t.title or t.text[:30] for t in (*child_plan.tasks, *parent_plan.tasks)}
     for pair in result.pairs:
         typer.echo(f"{'/'.join(pair.child.path)} ← {'/'.join(pair.parent.path)}  {pair.score:.2f} {pair.kind}  "
                    f"{titles[(pair.child.part, pair.child.path)]}")
-    typer.echo(f"上级任务未落实 {len(result.missing)} 项；本级自有任务 {len(result.local)} 项")
+    counts = "、".join(f"{label} {sum(1 for v in result.parents if v.verdict == verdict)} 项"
+                      for verdict, label in VERDICT_LABELS.items())
+    typer.echo(f"上级任务：{counts}；本级自有任务 {len(result.local)} 项")
 
 
 def _load_registry(path: Path | None):  # type: ignore[no-untyped-def]

@@ -1,35 +1,39 @@
-"""Plan alignment: which child tasks carry out which parent tasks, and what the child left out.
+"""Plan alignment: which child tasks carry out which parent tasks, what the child left out or changed.
 
-Method (see docs/alignment.md): each task's commitment text (title and body, simplified, without
-responsibility clauses and boilerplate phrases) becomes a TF-IDF vector of character 2- and 3-grams
-fitted on both plans, so phrases that every task prints weigh little. Two scores are kept for a pair:
-cosine similarity (two-way likeness) and containment (how much of the narrower task's weight the
-broader one covers), because a parent measure is often broader than the child task carrying out part
-of it. A pair is kept when its score passes a threshold and it is among the best few for its child
-task; every pair carries the longest shared passages, so the verdict can be checked by a reader.
+Method (docs/alignment.md): for every pair of a child task and a parent task, ``features.evidence``
+measures what a reader checks by hand — do they say the same thing, is one inside the other, does a
+sentence of one say what the other says, do they print the same passages verbatim, are they under
+the same heading, and is this the best counterpart either task has. A logistic model with one
+readable weight per measure (rules/align_model.toml, fitted by bench/fit_align.py on the
+hand-checked pairs in tests/fixtures/align) turns the measures into the probability that the two
+correspond; pairs at or above the fitted threshold are kept. Every pair carries the passages both
+tasks print, so a reader can check it, and the differences of deadline, target and lead unit.
 """
 
 from __future__ import annotations
 
-import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
 from typing import Any
 
 from fazhi import rules
+from fazhi.align.differences import Difference, differences
+from fazhi.align.features import MEASURES, Evidence, commitment_of, commitment_text, evidence, printed_text
 from fazhi.model import Plan, Task
-from fazhi.script import to_simplified
 
-__all__ = ["Alignment", "Pair", "TaskKey", "align", "commitment_text"]
+__all__ = [
+    "VERDICT_LABELS", "Alignment", "Difference", "Pair", "ParentVerdict", "SectionCoverage", "TaskKey", "align",
+    "commitment_text",
+]
 
-# Thresholds, with the reasoning in docs/alignment.md.
-PAIR_SCORE = 0.25  # below this, two tasks share words, not a commitment (docs/alignment.md)
 VERBATIM = 0.80  # cosine at which the child reuses the parent's wording
-CONTAINMENT_WEIGHT = 0.85  # containment counts a little less than two-way likeness
-MIN_CONTAINED_CHARS = 12  # a narrower task must be this long for containment to count
-RUNNER_UP = 0.6  # keep others within this share of the best (one broad task, several narrow ones)
-MIN_CONTENT = 8  # a task saying less than this after the boilerplate is gone pairs only when reused verbatim
+REWORDED = 0.30  # cosine at which the two say the same thing in other words; below, one covers part of the other
+CARRIED = 0.60  # share of a parent task's weight its paired child tasks print, for "carried out" by several parts
+VERDICT_LABELS = {"carried": "已落实", "partly": "部分落实", "missing": "未落实"}
+_EDGE = " ，。；、：:;,.（）()“”"
+KIND_LABELS = {"verbatim": "原文沿用", "reworded": "改写", "partial": "部分对应"}
 
 
 @dataclass(frozen=True)
@@ -41,14 +45,37 @@ class TaskKey:
     def of(cls, task: Task) -> TaskKey:
         return cls(task.part, task.path)
 
+    def to_dict(self) -> dict[str, object]:
+        return {"part": self.part, "path": list(self.path)}
+
 
 @dataclass(frozen=True)
 class Pair:
     child: TaskKey
     parent: TaskKey
-    score: float
+    score: float  # probability that the two correspond, 0–1
     kind: str  # "verbatim", "reworded", "partial"
     shared: tuple[str, ...] = ()  # the longest passages both print
+    differences: tuple[Difference, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParentVerdict:
+    task: TaskKey
+    verdict: str  # "carried", "partly", "missing"
+    children: tuple[TaskKey, ...] = ()
+    covered: float = 0.0  # share of the parent task's wording its child tasks print
+
+
+@dataclass(frozen=True)
+class SectionCoverage:
+    part: str
+    path: tuple[str, ...]
+    title: str
+    total: int
+    carried: int
+    partly: int
+    missing: int
 
 
 @dataclass
@@ -56,103 +83,122 @@ class Alignment:
     pairs: list[Pair] = field(default_factory=list)
     missing: list[TaskKey] = field(default_factory=list)  # parent tasks no child task carries out
     local: list[TaskKey] = field(default_factory=list)  # child tasks with no parent task
+    parents: list[ParentVerdict] = field(default_factory=list)  # every parent task, in plan order
+    sections: list[SectionCoverage] = field(default_factory=list)  # per heading of the parent
 
     def to_dict(self, child_name: str, parent_name: str) -> dict[str, object]:
-        def key(k: TaskKey) -> dict[str, object]:
-            return {"part": k.part, "path": list(k.path)}
-
         return {
             "child": child_name, "parent": parent_name,
-            "pairs": [{"child": key(p.child), "parent": key(p.parent), "score": round(p.score, 3), "kind": p.kind,
-                       "shared": list(p.shared)} for p in self.pairs],
-            "missing": [key(k) for k in self.missing], "local": [key(k) for k in self.local],
+            "pairs": [{"child": p.child.to_dict(), "parent": p.parent.to_dict(), "score": round(p.score, 3),
+                       "kind": p.kind, "shared": list(p.shared),
+                       "differences": [{"kind": d.kind, "label": d.label, "child": d.child, "parent": d.parent}
+                                       for d in p.differences]} for p in self.pairs],
+            "missing": [k.to_dict() for k in self.missing], "local": [k.to_dict() for k in self.local],
+            "verdicts": [{**v.task.to_dict(), "verdict": v.verdict, "covered": round(v.covered, 3)}
+                         for v in self.parents],
+            "sections": [{"part": s.part, "path": list(s.path), "title": s.title, "total": s.total,
+                          "carried": s.carried, "partly": s.partly, "missing": s.missing} for s in self.sections],
         }
 
 
+@dataclass(frozen=True)
+class Weights:
+    threshold: float
+    bias: float
+    mean: Any
+    scale: Any
+    weight: Any
+
+
 @cache
-def _vocabulary() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    vocab = rules.load("align")
-    words = sorted(vocab["boilerplate"], key=len, reverse=True)
-    labels = "|".join(re.escape(w) for w in vocab["clause_labels"])
-    boiler = re.compile("|".join(re.escape(w) for w in words))
-    clause = re.compile(rf"[（(〔【][^（）()〔〕【】]*(?:{labels})[^（）()〔〕【】]*[）)〕】]|(?:{labels})[:：][^。；\n]*")
-    return boiler, clause
+def weights() -> Weights:
+    import numpy as np
+
+    data = rules.load("align_model")
+    measures = data["measures"]
+    if set(measures) != set(MEASURES):
+        raise RuntimeError("rules/align_model.toml does not match fazhi.align.features: run bench/fit_align.py")
+    column = [measures[name] for name in MEASURES]
+    return Weights(float(data["threshold"]), float(data["bias"]), np.array([c["mean"] for c in column]),
+                   np.array([c["scale"] for c in column]), np.array([c["weight"] for c in column]))
 
 
-def commitment_text(task: Task) -> str:
-    """What a task commits to: title and body, simplified, without clauses and boilerplate."""
-    boiler, clause = _vocabulary()
-    text = to_simplified(f"{task.title or ''}。{task.text}")
-    text = clause.sub("", text)
-    text = boiler.sub(" ", text)
-    return re.sub(r"[\s，。；、：:;,.（）()“”《》]+", " ", text).strip()
+def probabilities(found: Evidence) -> Any:
+    """The probability that each (child, parent) pair corresponds."""
+    import numpy as np
+
+    model = weights()
+    z = ((found.matrix - model.mean) / model.scale) @ model.weight + model.bias
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def align(child: Plan, parent: Plan) -> Alignment:
-    """Pairs of (child task, parent task) that correspond, the parent's missing tasks and the child's own."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """Pairs of (child task, parent task) that correspond, each parent task's verdict, the child's own."""
+    if not child.tasks or not parent.tasks:
+        return _finish(child, parent, [], None)
+    import numpy as np
 
-    child_texts = [commitment_text(t) for t in child.tasks]
-    parent_texts = [commitment_text(t) for t in parent.tasks]
-    if not child_texts or not parent_texts:
-        return Alignment([], [TaskKey.of(t) for t in parent.tasks], [TaskKey.of(t) for t in child.tasks])
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
-    matrix = vectorizer.fit_transform(child_texts + parent_texts)
-    kids, parents = matrix[: len(child_texts)], matrix[len(child_texts) :]
-    cosine = (kids @ parents.T).toarray()
-    binary_kids, binary_parents = (kids > 0).astype(float), (parents > 0).astype(float)
-    kid_mass = _weights(kids)
-    parent_mass = _weights(parents)
-    # containment: share of one side's tf-idf weight on n-grams the other side also prints
-    kid_in_parent = (kids @ binary_parents.T).toarray() / kid_mass[:, None]
-    parent_in_kid = (parents @ binary_kids.T).toarray().T / parent_mass[None, :]
-    pairs = _choose(child, parent, child_texts, parent_texts, cosine, kid_in_parent, parent_in_kid)
+    found = evidence(child, parent)
+    score = probabilities(found)
+    cosine = found.measure("cosine")
+    pairs = []
+    for i, j in zip(*np.nonzero(score >= weights().threshold), strict=True):
+        kind = "verbatim" if cosine[i, j] >= VERBATIM else ("reworded" if cosine[i, j] >= REWORDED else "partial")
+        kid, mother = child.tasks[i], parent.tasks[j]
+        pairs.append(Pair(TaskKey.of(kid), TaskKey.of(mother), float(score[i, j]), kind,
+                          shared_passages(kid, mother),
+                          differences(kid, mother, same_commitment=kind != "partial")))
+    return _finish(child, parent, pairs, found)
+
+
+def _finish(child: Plan, parent: Plan, pairs: list[Pair], found: Evidence | None) -> Alignment:
+    by_parent: dict[TaskKey, list[Pair]] = defaultdict(list)
+    for pair in pairs:
+        by_parent[pair.parent].append(pair)
+    child_index = {TaskKey.of(t): i for i, t in enumerate(child.tasks)}
+    verdicts = []
+    for j, task in enumerate(parent.tasks):
+        mine = sorted(by_parent.get(TaskKey.of(task), []), key=lambda p: -p.score)
+        covered = found.covered(j, [child_index[p.child] for p in mine]) if found is not None and mine else 0.0
+        verdicts.append(ParentVerdict(TaskKey.of(task), _verdict(mine, covered), tuple(p.child for p in mine),
+                                      covered))
     paired_children = {p.child for p in pairs}
-    paired_parents = {p.parent for p in pairs}
     return Alignment(
-        pairs,
-        missing=[TaskKey.of(t) for t in parent.tasks if TaskKey.of(t) not in paired_parents],
+        pairs=sorted(pairs, key=lambda p: (child_index[p.child], -p.score)),
+        missing=[v.task for v in verdicts if v.verdict == "missing"],
         local=[TaskKey.of(t) for t in child.tasks if TaskKey.of(t) not in paired_children],
+        parents=verdicts, sections=_sections(parent, verdicts),
     )
 
 
-def _weights(matrix: Any) -> Any:
-    import numpy as np
-
-    sums = np.asarray(matrix.sum(axis=1)).ravel()
-    sums[sums == 0] = 1.0
-    return sums
-
-
-def _choose(child: Plan, parent: Plan, child_texts: list[str], parent_texts: list[str], cosine: Any,
-            kid_in_parent: Any, parent_in_kid: Any) -> list[Pair]:
-    import numpy as np
-
-    kid_len = np.array([len(t) for t in child_texts])
-    parent_len = np.array([len(t) for t in parent_texts])
-    contained = np.where(kid_len[:, None] >= MIN_CONTAINED_CHARS, kid_in_parent, 0.0)  # child within parent
-    containing = np.where(parent_len[None, :] >= MIN_CONTAINED_CHARS, parent_in_kid, 0.0)  # parent within child
-    partial = np.maximum(contained, containing) * CONTAINMENT_WEIGHT
-    score = np.maximum(cosine, np.minimum(partial, (cosine + partial) / 2 + 0.15))
-    thin = (kid_len[:, None] < MIN_CONTENT) | (parent_len[None, :] < MIN_CONTENT)
-    score = np.where(thin & (cosine < VERBATIM), 0.0, score)
-    keep = _best_of_rows(score) | _best_of_rows(score.T).T  # best parents of each child, best children of each parent
-    pairs = []
-    for i, j in zip(*np.nonzero(keep), strict=True):
-        kind = "verbatim" if cosine[i, j] >= VERBATIM else ("reworded" if cosine[i, j] >= PAIR_SCORE else "partial")
-        pairs.append(Pair(TaskKey.of(child.tasks[i]), TaskKey.of(parent.tasks[j]), float(score[i, j]), kind,
-                          _shared(child_texts[i], parent_texts[j])))
-    return pairs
+def _verdict(pairs: list[Pair], covered: float) -> str:
+    """Carried out when a child task says the same thing (reused or reworded) or the child tasks together
+    print most of the parent's wording; partly when they carry out only part of it."""
+    if not pairs:
+        return "missing"
+    if any(p.kind != "partial" for p in pairs) or covered >= CARRIED:
+        return "carried"
+    return "partly"
 
 
-def _best_of_rows(score: Any) -> Any:
-    """For each row, the columns scoring at least PAIR_SCORE and within RUNNER_UP of the row's best."""
-    best = score.max(axis=1, keepdims=True)
-    return (score >= PAIR_SCORE) & (score >= best * RUNNER_UP)
+def _sections(parent: Plan, verdicts: list[ParentVerdict]) -> list[SectionCoverage]:
+    """Coverage per heading that directly holds tasks, in the parent's order."""
+    titles = {(h.part, h.path): h.title for h in parent.headings}
+    counts: dict[tuple[str, tuple[str, ...]], dict[str, int]] = {}
+    for verdict in verdicts:
+        place = (verdict.task.part, verdict.task.path[:-1])
+        tally = counts.setdefault(place, {"carried": 0, "partly": 0, "missing": 0})
+        tally[verdict.verdict] += 1
+    return [SectionCoverage(part, path, titles.get((part, path), "（未分章节）"), sum(tally.values()),
+                            tally["carried"], tally["partly"], tally["missing"])
+            for (part, path), tally in counts.items()]
 
 
-def _shared(a: str, b: str, limit: int = 3) -> tuple[str, ...]:
-    """The longest passages (6+ characters) two commitment texts both print."""
+def shared_passages(child: Task, parent: Task, limit: int = 3) -> tuple[str, ...]:
+    """The longest passages both tasks print (simplified script, 6+ characters of commitment), as they are
+    printed, so a page can mark them in both texts."""
+    a, b = printed_text(child), printed_text(parent)
     blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
-    found = sorted((a[m.a : m.a + m.size].strip() for m in blocks if m.size >= 6), key=len, reverse=True)
-    return tuple(found[:limit])
+    found = {a[m.a : m.a + m.size].strip(_EDGE) for m in blocks if m.size >= 6}
+    found = {text for text in found if len(commitment_of(text).replace(" ", "")) >= 6}
+    return tuple(sorted(found, key=len, reverse=True)[:limit])
