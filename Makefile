@@ -61,8 +61,10 @@ demo: install
 bench: install
 	$(BIN)/python bench/bench_parse.py --seeds samples/plans
 	$(BIN)/python bench/bench_align.py --seeds samples/plans
+	$(BIN)/python bench/bench_align_corpus.py --sizes 10,100,1000
 
 score: install
+	$(BIN)/python bench/score_align.py
 	$(BIN)/python $(SHARED)/tools/score_parse.py --gold $(SHARED)/gold --docs samples/plans --run "$(BIN)/fazhi parse {file} --json"
 	$(BIN)/python $(SHARED)/tools/score_parse.py --gold tests/fixtures/plans --docs tests/fixtures/plans --run "$(BIN)/fazhi parse {file} --json"
 
