@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
@@ -203,6 +204,19 @@ PAGES = [
     ("unit-calendar",     "unit:suining",      "login 404 404 404 404 403"),
     ("unit-calendar",     "unit:jingchuan",    "login 404 404 404 404 404"),
     ("unit-calendar-feed", "unit:sfj",         "404 404 404 404 404 404"),  # no token: 404 for everyone
+    # plans side by side show every task of both plans: whole-plan readers only (a unit's people: 403 or 404)
+    ("align",             "pair:pingchang-suining", "login 404 404 404 404 200"),
+    ("align",             "pair:ganzi-suining", "login 404 404 404 404 200"),
+    ("align",             "pair:pingchang-jingchuan", "login 404 404 404 404 404"),
+    ("align",             "pair:jingchuan-guizhou", "login 404 404 404 404 404"),
+    ("align",             "pair:pingchang-pingchang", "login 404 404 404 404 404"),  # a plan is not compared with itself
+    ("align-pick",        "plan:pingchang",    "login 404 403 403 403 302"),  # the other plan: 遂宁市's
+    ("align-pick",        "plan:suining",      "login 404 404 404 404 302"),  # the other plan: 甘孜州's
+    ("align-pick",        "plan:jingchuan",    "login 404 404 404 404 404"),
+    ("task-peers",        "task:sfj",          "login 200 403 404 403 200"),
+    ("task-peers",        "task:neither",      "login 200 404 404 404 200"),
+    ("task-peers",        "task:suining",      "login 404 404 404 404 200"),
+    ("task-peers",        "task:jingchuan",    "login 404 404 404 404 404"),
 ]
 
 # Forms, each POSTed with a valid form: only the office of the object's own jurisdiction changes the registry,
@@ -304,6 +318,9 @@ POSTS = [
     ("unit-calendar-reset", "unit:sfj",        "login 403 done 404 done 403"),
     ("unit-calendar-reset", "unit:scj",        "login 403 404 done 404 403"),
     ("unit-calendar-reset", "unit:jingchuan",  "login 404 404 404 404 404"),
+    ("plan-parent",       "plan:pingchang",    "login done 403 403 403 403"),  # the parent: a second 平昌县 plan
+    ("plan-parent",       "plan:suining",      "login 404 404 404 404 403"),
+    ("plan-parent",       "plan:jingchuan",    "login 404 404 404 404 404"),
 ]
 
 # The API, with each account's token ("anonymous" sends none): 401 without a token, then as the pages.
@@ -391,6 +408,18 @@ class Targets:
 
     def plan(self, key: str) -> Plan:
         return Plan.objects.get(jurisdiction__name=self.PLACES[key])
+
+    def pair(self, key: str) -> Plan:
+        """"child-parent" for the alignment page: the child plan (``url`` adds the parent)."""
+        return self.plan(key.split("-")[0])
+
+    def second_plan(self) -> Plan:
+        """A second published plan of 平昌县 (PLAN_TEXT), made by its office: one the office may name as parent."""
+        if "second-plan" not in self._made:
+            draft = self.draft("pingchang")
+            self._made["second-plan"] = actions.publish_draft(draft=draft, version=draft.version,
+                                                              user=User.objects.get(username="office"))
+        return self._made["second-plan"]  # type: ignore[return-value]
 
     def unit(self, key: str) -> Unit:
         where = {"sfj": ("平昌县", "县司法局"), "scj": ("平昌县", "县市场监督管理局"),
@@ -499,6 +528,12 @@ class Targets:
             argument = {"place": "jurisdiction_id", "unit": "unit_id", "plan": "plan_id", "task": "task_id"}
             return reverse(name, kwargs={argument[target.split(":")[0]]: found.pk})
         kwargs: dict[str, Any] = {"pk": found.pk}
+        if name == "align":
+            child, parent = target.split(":")[1].split("-")
+            return reverse(name, kwargs={"child": self.plan(child).pk, "parent": self.plan(parent).pk})
+        if name == "align-pick":
+            other = self.plan("ganzi" if target == "plan:suining" else "suining")
+            return f"{reverse(name, kwargs=kwargs)}?other={other.pk}"
         if name in ("assessment-unit", "assessment-na", "assessment-adjust"):  # a unit's score in its jurisdiction's plan
             kwargs = {"pk": Plan.objects.get(jurisdiction_id=found.jurisdiction_id).pk, "unit": found.pk}  # type: ignore[attr-defined]
         if name in ("draft-task", "draft-split", "draft-merge"):
@@ -544,7 +579,7 @@ def client_for(login: Callable[[str], Client]) -> Callable[[str], Client]:
 def world_state() -> tuple[Any, ...]:
     """Everything a refused form could have changed."""
     return (User.objects.count(), Membership.objects.count(), Unit.objects.count(), Alias.objects.count(),
-            UnitGroup.objects.count(), Plan.objects.count(),
+            UnitGroup.objects.count(), list(Plan.objects.order_by("pk").values_list("pk", "parent_plan_id")),
             Task.objects.filter(status=TaskStatus.ACTIVE).count(), SourceDocument.objects.count(),
             list(ImportDraft.objects.order_by("pk").values_list("pk", "status", "version")),
             Cycle.objects.count(), list(Report.objects.order_by("pk").values_list("pk", "status", "version", "comment")),
@@ -624,6 +659,8 @@ def form_for(name: str, target: str | None, targets: Targets) -> dict[str, Any]:
         tracking.notify(users=User.objects.filter(username__in=USERS), text="测试通知")
         return {}
     assert target is not None
+    if name == "plan-parent":
+        return {"parent": targets.second_plan().pk}
     if name == "people":
         unit = Unit.objects.filter(jurisdiction=targets.get(target)).first()
         return {"username": "new.reporter", "full_name": "新填报员", "role": "reporter", "unit": unit.pk if unit else "",
@@ -650,7 +687,7 @@ def form_for(name: str, target: str | None, targets: Targets) -> dict[str, Any]:
 
 def assert_outcome(response: Any, outcome: str, path: str) -> None:
     if outcome == "login":
-        assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={path}")
+        assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={quote(path, safe='/')}")
     elif outcome.startswith("go:"):
         assert (response.status_code, response["Location"]) == (302, reverse(outcome[3:]))
     elif outcome == "done":

@@ -118,6 +118,23 @@ def get_plan_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> Plan:
     return plan
 
 
+def oversees_plan(user: AnyUser, plan: Plan) -> bool:
+    """May read the whole plan, every unit's tasks: the office of its jurisdiction or a level above it."""
+    return plan.jurisdiction_id in overseen_jurisdiction_ids(user)
+
+
+def require_whole_plan(user: AnyUser, plan: Plan) -> None:
+    """Pages that show every task of a plan at once (alignment, peers): a unit's people see their own tasks
+    only, so they may know the plan exists (403), not read the rest of it."""
+    if not oversees_plan(user, plan):
+        raise PermissionDenied("方案对照只对本级法治办和上级查看人员开放")
+
+
+def overseen_plans(user: AnyUser) -> QuerySet[Plan]:
+    """Published plans this person may read in full."""
+    return Plan.objects.filter(status=PlanStatus.PUBLISHED, jurisdiction_id__in=overseen_jurisdiction_ids(user))
+
+
 def get_task_for_user(user: AnyUser, pk: int) -> Task:
     return get_or_404(visible_tasks(user).select_related("plan", "section", "plan__jurisdiction"), pk)
 

@@ -293,6 +293,21 @@ def _better(candidate: tuple[str, str, int | None], current: tuple[str, str, int
     return candidate[2] is None and current[2] is not None  # named directly beats named through a group
 
 
+def set_parent_plan(*, plan: Plan, parent: Plan | None, user: User | None) -> Plan:
+    """Name the plan this one carries out (or none). A plan cannot carry out itself, directly or through
+    the plans below it."""
+    node = parent
+    while node is not None:
+        if node.pk == plan.pk:
+            raise ActionError("不能把本方案或其下级方案设为上级方案。")
+        node = node.parent_plan
+    plan.parent_plan = parent
+    plan._history_user = user  # type: ignore[attr-defined]  # who, in the plan's history
+    plan.save(update_fields=["parent_plan"])
+    log.info("plan %s: parent plan %s set by %s", plan.pk, parent.pk if parent else None, user)
+    return plan
+
+
 # ---------------------------------------------------------------- people
 
 def add_person(*, jurisdiction: Jurisdiction, username: str, full_name: str, role: str, unit: Unit | None,

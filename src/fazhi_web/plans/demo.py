@@ -80,9 +80,15 @@ def load_demo(*, samples: Path | None = None, plans: bool = True) -> bool:
         _create_accounts(places)
         if plans:
             office = User.objects.get(username="office")
+            published = {}
             for filename, place in SAMPLES:
                 publisher = office if place == "平昌县" else None  # the other offices have no demo account
-                publish_file(jurisdiction=places[place], path=samples / "plans" / filename, user=publisher)
+                published[place] = publish_file(jurisdiction=places[place], path=samples / "plans" / filename,
+                                                user=publisher)
+            # The samples hold no plan of 平凉市 or 甘肃省, 泾川县's own prefecture and province; 泾川县's and
+            # 贵州省's plans both carry out the same national outline (法治政府建设实施纲要 2021—2025), so
+            # linking them shows the alignment pages on real text.
+            actions.set_parent_plan(plan=published["泾川县"], parent=published["贵州省"], user=None)
             _add_progress(places["平昌县"])
     return True
 

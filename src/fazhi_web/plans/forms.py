@@ -86,6 +86,18 @@ class UnitForm(forms.Form):
     aliases = forms.CharField(label="别名", required=False, max_length=500, help_text="多个别名用“、”分隔")
 
 
+class ParentPlanForm(forms.Form):
+    """The plan this one carries out: one of the published plans the office may see, or none."""
+
+    parent = forms.ModelChoiceField(label="上级方案", queryset=Plan.objects.none(), required=False,
+                                    empty_label="— 无 —",
+                                    error_messages={"invalid_choice": "所选方案不存在或您无权查看，请重新选择。"})
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = candidates  # type: ignore[attr-defined]
+
+
 class AliasForm(forms.Form):
     name = forms.CharField(label="别名", max_length=100)
 

@@ -195,6 +195,10 @@ class Plan(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                      related_name="+")
     search_text = models.TextField(editable=False, default="")
+    # The plan this one carries out (a county's plan → its province's), set by the office; the alignment
+    # pages compare the two (fazhi.align).
+    parent_plan = models.ForeignKey("self", verbose_name="上级方案", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="child_plans")
     history = HistoricalRecords()
 
     class Meta:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import pages, people, public, review, units
+from .views import align, pages, people, public, review, units
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -23,7 +23,11 @@ urlpatterns = [
     path("imports/<int:pk>/original/", review.original, name="draft-original"),
     path("plans/<int:pk>/", pages.plan_detail, name="plan"),
     path("plans/<int:pk>/matrix/", pages.matrix, name="matrix"),
+    path("plans/<int:child>/align/<int:parent>/", align.align_page, name="align"),
+    path("plans/<int:pk>/align/", align.align_pick, name="align-pick"),
+    path("plans/<int:pk>/parent/", align.set_parent, name="plan-parent"),
     path("tasks/<int:pk>/", pages.task_detail, name="task"),
+    path("tasks/<int:pk>/peers/", align.task_peers, name="task-peers"),
     path("my/", pages.my_tasks, name="my-tasks"),
     path("search/", pages.search, name="search"),
     path("public/", public.plans, name="public-plans"),

@@ -93,12 +93,27 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     years = sorted({d.year for d in Deadline.objects.filter(task__plan=plan, due_on__isnull=False)
                     .values_list("due_on", flat=True)})
     units = Unit.objects.filter(assignments__task__in=_tasks_for(request, plan)).distinct().order_by("name")
+    manages = access.can_manage(request.user, plan.jurisdiction_id)
     return render(request, "plans/plan.html", {
         "plan": plan, "tree": _tree(sections, by_section), "loose": by_section.get(None, []),
         "shown": sum(len(v) for v in by_section.values()), "filters": filters,
         "years": years, "units": units, "top_sections": [s for s in sections if s.parent_id is None],
-        "manages": access.can_manage(request.user, plan.jurisdiction_id),
+        "manages": manages, **_alignment_parts(request, plan, [t for ts in by_section.values() for t in ts], manages),
     })
+
+
+def _alignment_parts(request: HttpRequest, plan: Plan, tasks: list[Task], manages: bool) -> dict[str, Any]:
+    """The parent plan's coverage on each task, the plans to compare with, the parent-plan form (issue 5)."""
+    from .align import ordered_candidates, plan_coverage
+
+    if not access.oversees_plan(request.user, plan):
+        return {}
+    above = plan.jurisdiction.ancestors()
+    compare_with = ordered_candidates(plan, access.overseen_plans(request.user).select_related("jurisdiction"), above)
+    parent_choices = ordered_candidates(
+        plan, access.visible_plans(request.user).select_related("jurisdiction"), above) if manages else []
+    return {"coverage": plan_coverage(request, plan, tasks), "compare_with": compare_with,
+            "parent_choices": parent_choices}
 
 
 def _plan_filters(request: HttpRequest, plan: Plan) -> dict[str, Any]:
@@ -149,6 +164,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/task.html", {
         "task": task, "source": mark_terms(task.source_text, needles),
         "ancestors": _section_chain(task.section), "as_of": today(),
+        "oversees": access.oversees_plan(request.user, task.plan),
         **_tracking(request, task),
     })
 
