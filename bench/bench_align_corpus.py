@@ -17,11 +17,13 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import fazhi
 from fazhi.align import TaskKey
 from fazhi.align.corpus import CorpusIndex, Counterpart
+from fazhi.model import Plan
 
 sys.path.insert(0, str(Path(__file__).parent))
 from perturb import Origin, perturbed_plans_with_origins
@@ -36,13 +38,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--min-df", type=int, default=1)
     parser.add_argument("--max-features", type=int, default=None)
+    parser.add_argument("--distinct", action="store_true",
+                        help="tag every task with two rare characters so no two tasks print the same text "
+                             "(the worst case for the index, which scores each distinct text once); with "
+                             "--min-df 2 the tags weigh nothing")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)  # internal: one size, JSON out
     args = parser.parse_args()
     if args.one is not None:
         print(json.dumps(run(args.one, args)))
         return
     print(f"workers {args.workers}, k {args.k}, min_df {args.min_df}, max_features {args.max_features}, "
-          f"seed {args.seed}")
+          f"seed {args.seed}{', distinct texts' if args.distinct else ''}")
     header = (f"{'plans':>6} {'tasks':>7} {'texts':>7} {'n-grams':>8} {'generate':>9} {'index':>7} {'search':>7} "
               f"{'idx+srch':>8} {'peak RSS':>9}")
     print(header)
@@ -52,6 +58,8 @@ def main() -> None:
                    "--k", str(args.k), "--workers", str(args.workers), "--min-df", str(args.min_df)]
         if args.max_features is not None:
             command += ["--max-features", str(args.max_features)]
+        if args.distinct:
+            command.append("--distinct")
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         row = json.loads(out.strip().splitlines()[-1])
         rows.append(row)
@@ -75,6 +83,8 @@ def run(size: int, args: argparse.Namespace) -> dict[str, object]:
     seeds = [fazhi.parse_file(p) for p in sorted(args.seeds.glob("*.txt"))]
     start = time.perf_counter()
     generated = list(perturbed_plans_with_origins(seeds, size, args.seed))
+    if args.distinct:
+        generated = _distinct(generated)
     generate = time.perf_counter() - start
     origins: dict[tuple[str, TaskKey], Origin] = {}
     samples_of: dict[str, set[int]] = {}
@@ -92,6 +102,23 @@ def run(size: int, args: argparse.Namespace) -> dict[str, object]:
     return {"plans": size, "tasks": len(index), "texts": index.distinct_texts, "features": index.features,
             "generate": generate, "index": indexed, "search": searched,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **quality}
+
+
+Generated = list[tuple[str, Plan, dict[TaskKey, Origin]]]
+
+
+def _distinct(generated: Generated) -> Generated:
+    """Every task's text starts with its own pair of CJK Extension A characters (6,592 of them)."""
+    out = []
+    number = 0
+    for plan_id, plan, origins in generated:
+        tasks = []
+        for task in plan.tasks:
+            tag = chr(0x3400 + number % 6592) + chr(0x3400 + number // 6592)
+            tasks.append(replace(task, text=tag + task.text))  # before any responsibility clause
+            number += 1
+        out.append((plan_id, replace(plan, tasks=tuple(tasks)), origins))
+    return out
 
 
 def _quality(results: list[Counterpart], origins: dict[tuple[str, TaskKey], Origin],
