@@ -23,6 +23,7 @@ from fazhi.align import align
 from fazhi_web.plans import actions, alignment
 from fazhi_web.plans.demo import samples_dir
 from fazhi_web.plans.models import Jurisdiction, Membership, Plan, Role, Task
+from fazhi_web.plans.views.align import ordered_candidates
 
 pytestmark = pytest.mark.django_db
 Login = Callable[[str], Client]
@@ -121,7 +122,7 @@ def test_a_known_pair_is_shown_side_by_side_with_the_shared_text_marked(nation: 
     marks = re.findall(r'<mark class="same">(.*?)</mark>', article)
     assert any("放管服" in m for m in marks)  # in the parent's traditional text
     assert any("放管服" in m and "推进" in m for m in marks)  # and in the child's simplified text
-    assert "相似度" in article and re.search(r"原文沿用|改写|部分对应", article)
+    assert "匹配度" in article and re.search(r"原文沿用|改写|部分对应", article)
     assert f'href="{reverse("plan", kwargs={"pk": guizhou.pk})}"' in page
 
 
@@ -328,3 +329,16 @@ def test_a_revised_plan_is_aligned_afresh(jingchuan: Plan, guizhou: Plan) -> Non
     Plan.objects.filter(pk=jingchuan.pk).update(revision=F("revision") + 1)
     jingchuan.refresh_from_db()
     assert alignment.compare(jingchuan, guizhou) is not before
+
+
+def test_plans_of_the_jurisdictions_above_come_first_in_the_choices(db: None) -> None:
+    pingchang = Plan.objects.select_related("jurisdiction").get(jurisdiction__name="平昌县")
+    province = Plan.objects.create(jurisdiction=Jurisdiction.objects.get(name="四川省"), title="四川省实施方案")
+    prefecture = Plan.objects.create(jurisdiction=Jurisdiction.objects.get(name="巴中市"), title="巴中市实施方案")
+    same = Plan.objects.create(jurisdiction=pingchang.jurisdiction, title="平昌县年度要点")
+    plans = list(Plan.objects.select_related("jurisdiction").order_by("?"))
+    ordered = ordered_candidates(pingchang, plans, pingchang.jurisdiction.ancestors())
+    assert ordered[:3] == [prefecture, province, same]  # nearest level up first, then the county's own
+    assert pingchang not in ordered
+    others = [p.jurisdiction.name for p in ordered[3:]]
+    assert others == sorted(others) and len(others) == 4

@@ -31,6 +31,7 @@ from ..highlight import mark_terms
 from ..models import Jurisdiction, Plan, Task, printed_label
 
 MIN_FRAGMENT = 4  # a shared passage is marked piece by piece; shorter pieces would mark chance words
+OPEN_TEXTS = 20  # up to this many parent tasks shown, their passages are open; more, and they fold away
 
 
 # ------------------------------------------------------------------------------------------ building blocks
@@ -85,6 +86,7 @@ class PairRow:
     parent_html: SafeString
     child_html: SafeString
     differences: list[tuple[str, str]]  # (kind, text)
+    snippet: str  # the longest passage both print, for the collapsed view
 
 
 @dataclass
@@ -112,7 +114,8 @@ def _pair_row(comparison: alignment.Comparison, pair: Pair, parent: Side) -> Pai
                    kind_label=KIND_LABELS.get(pair.kind, pair.kind),
                    parent_html=marked(passage(parent.task), pair.shared),
                    child_html=marked(passage(child.task), pair.shared),
-                   differences=[(d.kind, difference_text(d)) for d in pair.differences])
+                   differences=[(d.kind, difference_text(d)) for d in pair.differences],
+                   snippet=max(pair.shared, key=len, default="").strip())
 
 
 def parent_rows(comparison: alignment.Comparison) -> list[ParentRow]:
@@ -177,7 +180,7 @@ def align_page(request: HttpRequest, child: int, parent: int) -> HttpResponse:
         "counts": verdict_counts(comparison), "local": local, "coverage": coverage_rows(comparison),
         "verdict": verdict, "only_differences": only_differences, "verdict_filters": VERDICT_FILTERS,
         "with_differences": sum(1 for r in rows if r.has_differences),
-        "filtered": bool(verdict or only_differences),
+        "filtered": bool(verdict or only_differences), "open_texts": len(shown) <= OPEN_TEXTS,
     })
 
 
@@ -242,18 +245,19 @@ class PlanCoverage:
 
 def plan_coverage(request: HttpRequest, plan: Plan, tasks: Iterable[Task]) -> PlanCoverage | None:
     """For a plan whose parent plan is set and both may be read in full: the counts, and on each task
-    (``task.carries``) the parent tasks it carries out, [] for the plan's own (本级自有)."""
+    (``task.carries``) the parent tasks it carries out with their titles, [] for the plan's own (本级自有)."""
     if plan.parent_plan_id is None or not access.oversees_plan(request.user, plan):
         return None
     parent = access.overseen_plans(request.user).select_related("jurisdiction").filter(pk=plan.parent_plan_id).first()
     if parent is None:
         return None
     comparison = alignment.compare(plan, parent)
-    carries: dict[TaskKey, list[TaskRef]] = defaultdict(list)
-    for pair in sorted(comparison.alignment.pairs, key=lambda p: -p.score):
-        ref = comparison.parent.refs.get(pair.parent)
-        if ref is not None and ref not in carries[pair.child]:
-            carries[pair.child].append(ref)
+    place = {TaskKey.of(t): i for i, t in enumerate(comparison.parent.plan.tasks)}
+    carries: dict[TaskKey, list[tuple[TaskRef, str]]] = defaultdict(list)
+    for pair in sorted(comparison.alignment.pairs, key=lambda p: place.get(p.parent, 0)):  # in the parent's order
+        ref, found = comparison.parent.refs.get(pair.parent), comparison.parent.tasks.get(pair.parent)
+        if ref is not None and found is not None and ref not in (r for r, _ in carries[pair.child]):
+            carries[pair.child].append((ref, found.title or found.text[:40]))
     for task in tasks:
         task.carries = carries.get(alignment.task_key(task), [])  # type: ignore[attr-defined]
     return PlanCoverage(parent, verdict_counts(comparison), len(comparison.alignment.local))

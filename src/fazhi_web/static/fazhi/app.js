@@ -39,3 +39,14 @@ document.addEventListener("change", function (event) {
     other.checked = box.checked;
   });
 });
+// An alignment page opened at a parent task (from a plan's page): unfold that task's passages.
+(function () {
+  "use strict";
+  function openAlignedTask() {
+    var id = window.location.hash.replace(/[^#\w-]/g, "");
+    var item = id.length > 1 && document.querySelector("article.align-item" + id);
+    if (item) { item.querySelectorAll("details.texts").forEach(function (d) { d.open = true; }); }
+  }
+  document.addEventListener("DOMContentLoaded", openAlignedTask);
+  window.addEventListener("hashchange", openAlignedTask);
+})();
