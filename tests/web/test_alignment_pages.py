@@ -1,7 +1,7 @@
 """Plans side by side (issue 5, pages): the alignment page, the parent plan on a plan's page, the peer view.
 
 The demo links 泾川县's plan (32 tasks) to 贵州省's (152 tasks, printed in traditional characters); no demo
-account may read either, so these tests add a viewer at 中华人民共和国 (``nation``), who reads every plan.
+account below 中华人民共和国 may read either, so these tests sign in as the demo's viewer there (``nation``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import fazhi
 from fazhi.align import align
 from fazhi_web.plans import actions, alignment
 from fazhi_web.plans.demo import samples_dir
-from fazhi_web.plans.models import Jurisdiction, Membership, Plan, Role, Task
+from fazhi_web.plans.models import Jurisdiction, Plan, Task
 from fazhi_web.plans.views.align import ordered_candidates
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +42,9 @@ SECOND_PLAN = """平昌县2025年行政规范性文件管理工作要点
 
 @pytest.fixture
 def nation(db: None) -> Client:
-    """A viewer at 中华人民共和国: reads every plan, changes none."""
-    user = User.objects.create_user("nation", first_name="国家级查看")
-    Membership.objects.create(user=user, role=Role.VIEWER, jurisdiction=Jurisdiction.objects.get(name="中华人民共和国"))
+    """The demo's viewer at 中华人民共和国: reads every plan, changes none."""
     client = Client()
-    client.force_login(user)
+    client.force_login(User.objects.get(username="nation"))
     return client
 
 

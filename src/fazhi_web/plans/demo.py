@@ -58,6 +58,8 @@ ACCOUNTS = [
     Account("reporter2", Role.REPORTER, "平昌县", "县市场监督管理局", "县市场监管局填报员"),
     Account("leader", Role.LEADER, "平昌县", "县司法局", "县司法局分管领导"),
     Account("upper", Role.VIEWER, "四川省", None, "四川省法治办"),
+    # reads every plan, so the demo's one parent link (泾川县 → 贵州省, see load_demo) can be opened
+    Account("nation", Role.VIEWER, "中华人民共和国", None, "全国查看（演示）"),
 ]
 
 
