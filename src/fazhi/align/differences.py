@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from fazhi.model import Deadline, DeadlineKind, Target, Task
+from fazhi.model import Deadline, DeadlineKind, Target, Task, UnitRef, UnitRole
 from fazhi.script import to_simplified
 
 __all__ = ["Difference", "differences", "same_metric"]
@@ -114,9 +114,16 @@ def _unit_forms(name: str) -> set[str]:
     return forms | {f.replace("厅", "局") for f in forms if f.endswith("厅")}
 
 
+def _leading(task: Task) -> list[UnitRef]:
+    """The units that answer for the task: its lead units, or those named responsible (责任单位) when the
+    plan draws no lead/participating line."""
+    own = [u for u in task.own_units if not u.is_group]
+    lead = [u for u in own if u.role is UnitRole.LEAD]
+    return lead or [u for u in own if u.role is UnitRole.RESPONSIBLE]
+
+
 def _lead_units(child: Task, parent: Task) -> list[Difference]:
-    mine = [u for u in child.lead_units if not u.is_group]
-    theirs = [u for u in parent.lead_units if not u.is_group]
+    mine, theirs = _leading(child), _leading(parent)
     if not mine or not theirs:
         return []  # a group (各县（区）人民政府) hands the task down; that is not a change of unit
     if any(_unit_forms(a.name) & _unit_forms(b.name) for a in mine for b in theirs):

@@ -44,13 +44,13 @@ _PATTERNS = [
     # number with 以上/以下 after it: 3 人以上, 95%以上, 两期以上
     re.compile(rf"{_NUMBER}\s*{_UNIT}\s*(?P<suffix>以上|及以上|以下|及以下|以内)"),
     # a rate immediately followed by its value: 实名认证率100%
-    re.compile(r"(?P<rate>[\u4e00-\u9fff]{1,10}(?:率|度))\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|％)"),
+    re.compile(r"(?P<rate>[\u4e00-\u9fff]{1,20}(?:率|度))\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|％)"),
 ]
 # A time limit written straight before a metric ("2025年底前审核率达100%") is not part of the metric's name.
 _DEADLINE_BEFORE = re.compile(r"(?:\d{4}年(?:\d{1,2}月)?(?:底|末)?|年底|年内|月底)(?:前|以前)|年内")
 _METRIC_BEFORE = re.compile(r"([\u4e00-\u9fff“”（）()]{1,16}?)(?:均|分别|都|要|应|须|必须|需)?$")
-_LIST_OF_RATES = re.compile(r"((?:[\u4e00-\u9fff]{1,16}?(?:率|度)、)+[\u4e00-\u9fff]{1,16}?(?:率|度))")
-_RATE = re.compile(r"[\u4e00-\u9fff]{1,16}?(?:率|度)(?=[\s达均分别都要应须为在至到不]|$)")
+_LIST_OF_RATES = re.compile(r"((?:[\u4e00-\u9fff]{1,20}?(?:率|度)、)+[\u4e00-\u9fff]{1,20}?(?:率|度))")
+_RATE = re.compile(r"[\u4e00-\u9fff]{1,20}?(?:率|度)(?=[\s达均分别都要应须为在至到不]|$)")
 
 
 @dataclass(frozen=True)

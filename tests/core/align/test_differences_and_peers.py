@@ -126,3 +126,11 @@ def test_the_cli_writes_the_workbook_and_refuses_an_unwritable_path(tmp_path: Pa
     bad = subprocess.run([sys.executable, "-m", "fazhi.cli", "align", str(child), str(parent), "--xlsx",
                           str(tmp_path / "no" / "such" / "dir" / "a.xlsx")], capture_output=True, text=True)
     assert bad.returncode == 2 and "无法写入文件" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_units_named_responsible_are_compared_when_a_plan_names_no_lead() -> None:
+    parent = fazhi.parse_text("一、任务\n（一）深化“最多跑一次”改革，推行一网通办。（责任单位：市政务服务和大数据局）\n").tasks[0]
+    moved = fazhi.parse_text("一、任务\n（一）深化“最多跑一次”改革，推行一网通办。（责任单位：州行政审批局）\n").tasks[0]
+    same = fazhi.parse_text("一、任务\n（一）深化“最多跑一次”改革，推行一网通办。（责任单位：县政务服务和大数据局）\n").tasks[0]
+    assert [d.label for d in differences(moved, parent)] == ["牵头单位不同"]
+    assert differences(same, parent) == ()

@@ -58,3 +58,10 @@ def test_a_time_limit_before_the_metric_is_not_part_of_its_name() -> None:
 
     (target,) = find_targets("加强规范性文件管理，2025年底前审核率达100%。")
     assert (target.metric, target.text, target.value) == ("审核率", "审核率达100%", 100)
+
+
+def test_a_long_rate_name_is_read_whole() -> None:
+    from fazhi.parse import read_targets
+
+    found = read_targets("一体化政务服务平台基础配置实名认证率100%，行政机关负责人出庭应诉率达100%。")
+    assert [t.metric for t in found] == ["一体化政务服务平台基础配置实名认证率", "行政机关负责人出庭应诉率"]
