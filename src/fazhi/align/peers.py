@@ -8,10 +8,10 @@ every target printed for one metric, such as 行政机关负责人出庭应诉�
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from fazhi.align import TaskKey, align
+from fazhi.align import Alignment, TaskKey, align
 from fazhi.align.differences import Difference, compare_targets, differences, same_metric
 from fazhi.model import Plan, Target, Task
 
@@ -31,13 +31,17 @@ class PeerRow:
     matches: tuple[PeerMatch, ...]  # best first; empty when the peer has no such task
 
 
-def compare(task: Task, plan: Plan, others: Sequence[tuple[str, Plan]]) -> list[PeerRow]:
-    """For each other plan, its tasks that correspond to ``task`` of ``plan``."""
+def compare(task: Task, plan: Plan, others: Sequence[tuple[str, Plan]],
+            aligned: Callable[[str, Plan], Alignment] | None = None) -> list[PeerRow]:
+    """For each other plan, its tasks that correspond to ``task`` of ``plan``. ``aligned(name, other)``
+    may supply the alignment of ``other`` with ``plan`` (a caller that keeps alignments); by default
+    each is computed."""
     key = TaskKey.of(task)
     rows = []
     for name, other in others:
         by_key = {TaskKey.of(t): t for t in other.tasks}
-        found = [p for p in align(other, plan).pairs if p.parent == key]
+        result = aligned(name, other) if aligned is not None else align(other, plan)
+        found = [p for p in result.pairs if p.parent == key]
         matches = tuple(
             PeerMatch(by_key[p.child], p.score, differences(by_key[p.child], task, same_commitment=p.kind != "partial"))
             for p in sorted(found, key=lambda p: -p.score))

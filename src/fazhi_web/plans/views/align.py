@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi import model as core
-from fazhi.align import KIND_LABELS, VERDICT_LABELS, Difference, Pair, TaskKey
+from fazhi.align import KIND_LABELS, VERDICT_LABELS, Alignment, Difference, Pair, TaskKey
 from fazhi.align import peers as core_peers
 
 from .. import access, actions, alignment
@@ -292,7 +292,11 @@ def task_peers(request: HttpRequest, pk: int) -> HttpResponse:
     core_others = {str(o.pk): alignment.core_plan(o) for o in others}
     by_pk = {str(o.pk): o for o in others}
     lines: list[PeerLine] = []
-    for row in core_peers.compare(chosen.task, mine.plan, [(name, c.plan) for name, c in core_others.items()]):
+    def aligned(name: str, _: object) -> Alignment:  # the alignments the pages keep (plans/alignment.py)
+        return alignment.compare(by_pk[name], plan).alignment
+
+    for row in core_peers.compare(chosen.task, mine.plan, [(name, c.plan) for name, c in core_others.items()],
+                                  aligned):
         other = by_pk[row.name]
         if not row.matches:
             lines.append(PeerLine(other, None, None, [], set()))
