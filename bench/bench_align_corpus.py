@@ -5,7 +5,12 @@
 Each size runs in a fresh process so its peak resident memory (ru_maxrss) is its own; the peak covers
 the whole run, generated plans included. Generation (bench/perturb.py, from samples/plans) is timed apart
 from indexing and searching. The quality line follows every reworded task (synonyms replaced, figures
-moved) to its best match and asks whether that match is a copy of the same sample task.
+moved) to its best match and asks whether that match is a copy of the same sample task; from 100 plans
+up, verbatim copies of every sample task abound, so it is near 1 by construction (10 plans tell more).
+
+Measured on the 2-core machine, quiet (workers 2): 1,000 plans, 94,584 tasks (32,321 distinct texts):
+index 7.3 s, search 22.4 s, peak RSS 654 MB. With --distinct --min-df 2 (no text repeated): index 15.3 s,
+search 157 s, peak RSS 1.3 GB. Another process on the machine easily doubles these.
 """
 
 from __future__ import annotations
