@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fazhi.align import TaskKey, commitment_text
+from fazhi.align.features import NGRAMS
 from fazhi.model import Plan, Task
 
 __all__ = ["CorpusIndex", "CorpusTask", "Counterpart", "Match"]
@@ -130,7 +131,7 @@ class CorpusIndex:
         empty = sparse.csr_matrix((len(texts), 0), dtype=np.float32)
         if not any(texts):
             return empty
-        counter = CountVectorizer(analyzer="char", ngram_range=(2, 3), dtype=np.float32)
+        counter = CountVectorizer(analyzer="char", ngram_range=NGRAMS, dtype=np.float32)
         try:
             counts = counter.fit_transform(texts).tocsr()
         except ValueError:  # no n-gram at all (texts of one character)
@@ -171,7 +172,7 @@ class CorpusIndex:
 
         if not self._vocabulary:
             return _scipy_sparse().csr_matrix((len(texts), 0), dtype=np.float32)
-        counter = CountVectorizer(analyzer="char", ngram_range=(2, 3), vocabulary=self._vocabulary,
+        counter = CountVectorizer(analyzer="char", ngram_range=NGRAMS, vocabulary=self._vocabulary,
                                   dtype=np.float32)
         return self._weigh(counter.transform(texts))
 

@@ -41,6 +41,7 @@ MEASURES = (
 )
 MIN_SENTENCE = 6  # characters: a shorter sentence is a phrase, not a measure
 FULL_SENTENCE = 30  # characters at which a sentence's containment counts in full
+NGRAMS = (2, 3)  # character n-grams compared: no word segmentation needed, and they survive rewording
 PASSAGE = 8  # characters of a verbatim passage
 MIN_TITLE = 4  # characters of a title worth looking for
 
@@ -60,38 +61,30 @@ def _vocabulary() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def commitment_of(text: str) -> str:
     """A passage without boilerplate and punctuation (the commitment it carries)."""
-    return _clean(text)
-
-
-def printed_text(task: Task) -> str:
-    """Title and body as printed, simplified, without responsibility and time-limit clauses."""
-    return _printed(task)
-
-
-def _clean(text: str) -> str:
     boiler, _ = _vocabulary()
     return _PUNCTUATION.sub(" ", boiler.sub(" ", text)).strip()
 
 
-def _printed(task: Task) -> str:
+def printed_text(task: Task) -> str:
+    """Title and body as printed, simplified, without responsibility and time-limit clauses."""
     _, clause = _vocabulary()
     return clause.sub("", to_simplified(f"{task.title or ''}。{task.text}"))
 
 
 def commitment_text(task: Task) -> str:
     """What a task commits to: title and body, simplified, without clauses and boilerplate."""
-    return _clean(_printed(task))
+    return commitment_of(printed_text(task))
 
 
 def sentences(task: Task) -> list[str]:
     """The task's sentences (split at 。；), each cleaned like the commitment; at least one."""
-    found = [s for s in (_clean(part) for part in _SENTENCE_END.split(_printed(task)))
+    found = [s for s in (commitment_of(part) for part in _SENTENCE_END.split(printed_text(task)))
              if len(s.replace(" ", "")) >= MIN_SENTENCE]
     return found or [commitment_text(task)]
 
 
 def title_text(task: Task) -> str:
-    return _clean(to_simplified(task.title)) if task.title else ""
+    return commitment_of(to_simplified(task.title)) if task.title else ""
 
 
 def section_text(plan: Plan, task: Task) -> str:
@@ -127,12 +120,12 @@ class Evidence:
 def evidence(child: Plan, parent: Plan) -> Evidence:
     """Every measure for every pair of a child task and a parent task (both plans must have tasks)."""
     import numpy as np
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer
 
     kid_texts = [commitment_text(t) for t in child.tasks]
     parent_texts = [commitment_text(t) for t in parent.tasks]
     n_kids = len(kid_texts)
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
+    vectorizer = tfidf()
     matrix = vectorizer.fit_transform(kid_texts + parent_texts)
     kids, parents = matrix[:n_kids], matrix[n_kids:]
     kids_have, parents_have = (kids > 0).astype(float), (parents > 0).astype(float)
@@ -165,7 +158,7 @@ def evidence(child: Plan, parent: Plan) -> Evidence:
 
     child_title = _title_share(vectorizer, [title_text(t) for t in child.tasks], parents_have)
     parent_title = _title_share(vectorizer, [title_text(t) for t in parent.tasks], kids_have).T
-    headings = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
+    headings = tfidf()
     section_texts = [section_text(child, t) for t in child.tasks] + [section_text(parent, t) for t in parent.tasks]
     try:
         heads = headings.fit_transform(section_texts)
@@ -191,6 +184,13 @@ def evidence(child: Plan, parent: Plan) -> Evidence:
     }
     return Evidence(np.stack([columns[name] for name in MEASURES], axis=-1), kid_texts, parent_texts,
                     kids_have.tocsr(), parents.tocsr())
+
+
+def tfidf() -> Any:
+    """The vectorizer every text measure uses: TF-IDF of character n-grams, sublinear term frequency."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, sublinear_tf=True)
 
 
 def _share(rows: Any, other_has: Any) -> Any:
