@@ -21,6 +21,10 @@ class Difference:
     child: str  # the value as the child (or peer) prints it; "" when it prints none
     parent: str  # the value as the parent (or the chosen task) prints it
 
+    def describe(self) -> str:
+        """时限推后：2023年底前 → 2024年6月底前 (the parent's value first, then the child's)."""
+        return f"{self.label}：{self.parent or '未写'} → {self.child or '未写'}"
+
 
 def differences(child: Task, parent: Task, *, same_commitment: bool = True) -> tuple[Difference, ...]:
     """Differences between two corresponding tasks. ``same_commitment`` is False when the child carries

@@ -108,8 +108,7 @@ def _parents(book: Any, styles: dict[str, Any], result: Alignment, kids: dict[Ta
                 sheet.write_number(row, 5, round(pair.score, 2), style)
                 sheet.write_string(row, 6, KIND_LABELS[pair.kind], style)
                 sheet.write_string(row, 7, "；".join(pair.shared), style)
-                sheet.write_string(row, 8, "；".join(f"{d.label}：{d.child or '未写'} ← {d.parent}"
-                                                     for d in pair.differences), style)
+                sheet.write_string(row, 8, "；".join(d.describe() for d in pair.differences), style)
             row += 1
     sheet.autofilter(0, 0, max(row - 1, 1), len(headers) - 1)
 

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi import model as core
-from fazhi.align import KIND_LABELS, VERDICT_LABELS, Alignment, Difference, Pair, TaskKey
+from fazhi.align import KIND_LABELS, VERDICT_LABELS, Alignment, Pair, TaskKey
 from fazhi.align import peers as core_peers
 
 from .. import access, actions, alignment
@@ -44,17 +44,10 @@ def passage(task: core.Task) -> str:
 def marked(text: str, shared: Iterable[str]) -> SafeString:
     """The text, escaped, with the passages both tasks print in <mark class="same">.
 
-    The core compares commitment text (boilerplate and punctuation taken out), so a shared passage is
-    looked for piece by piece between the gaps; simplified finds traditional (highlight.find_all)."""
+    The core's passages are printed text in simplified script; each is marked piece by piece between any
+    spaces it holds, and simplified finds traditional (highlight.find_all)."""
     pieces = {piece for passage in shared for piece in passage.split() if len(piece) >= MIN_FRAGMENT}
     return mark_terms(text, [(piece, "same") for piece in sorted(pieces, key=len, reverse=True)])
-
-
-def difference_text(difference: Difference) -> str:
-    """时限推后：2023年底前 → 2024年6月底前 (the parent's value first, then the child's)."""
-    if difference.kind == "unit" and not difference.parent and not difference.child:
-        return difference.label
-    return f"{difference.label}：{difference.parent or '未写'} → {difference.child or '未写'}"
 
 
 def lead_names(task: core.Task) -> str:
@@ -114,7 +107,7 @@ def _pair_row(comparison: alignment.Comparison, pair: Pair, parent: Side) -> Pai
                    kind_label=KIND_LABELS.get(pair.kind, pair.kind),
                    parent_html=marked(passage(parent.task), pair.shared),
                    child_html=marked(passage(child.task), pair.shared),
-                   differences=[(d.kind, difference_text(d)) for d in pair.differences],
+                   differences=[(d.kind, d.describe()) for d in pair.differences],
                    snippet=max(pair.shared, key=len, default="").strip())
 
 
@@ -305,7 +298,7 @@ def task_peers(request: HttpRequest, pk: int) -> HttpResponse:
             if side is None:
                 continue
             lines.append(PeerLine(other, side, round(match.score * 100),
-                                  [(d.kind, difference_text(d)) for d in match.differences],
+                                  [(d.kind, d.describe()) for d in match.differences],
                                   {d.kind for d in match.differences}))
     return render(request, "plans/peers.html", {
         "task": task, "chosen": chosen, "lines": lines, "others": others,
