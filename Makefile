@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Browser assets: installed from the npm registry (package-lock.json pins them) and served as static files, never from a CDN.
 ECHARTS := src/fazhi_web/static/vendor/echarts.min.js
 
-.PHONY: install test test-postgres browser lint demo bench score clean
+.PHONY: install test test-postgres browser office lint demo bench score clean
 
 install: $(VENV)/.installed $(ECHARTS)
 
@@ -32,7 +32,7 @@ lint: install
 	$(BIN)/mypy
 
 # Every test on SQLite (core, web, browser), then the web tests again on PostgreSQL.
-test: lint browser
+test: lint browser office
 	$(BIN)/pytest -q
 	$(MAKE) --no-print-directory test-postgres
 
@@ -54,8 +54,18 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# Printed forms (督办单, 考核评分表, annual report) are made PDF by LibreOffice; the free CJK fonts stand in for
+# 仿宋_GB2312/黑体/楷体 when it renders (fazhi.export.gongwen.FONTS). Installed from Debian's packages when missing.
+office:
+	@{ command -v soffice && fc-list | grep -q "AR PL UKai" && fc-list :lang=zh | grep -q "Serif CJK" ; } >/dev/null 2>&1 || { \
+		echo "installing LibreOffice (writer, no GUI) and Chinese fonts for PDF output"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+			libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai >/dev/null; }
+
 # A fresh SQLite database in ./var (FAZHI_DATA_DIR) with the sample plans and demo accounts, at http://127.0.0.1:8000
 demo: install
+	@$(MAKE) --no-print-directory office || echo "LibreOffice could not be installed: PDF downloads will say so; Word downloads work"
 	$(BIN)/fazhi demo --port 8000
 
 bench: install
