@@ -3,6 +3,8 @@
     fazhi parse 方案.docx            readable tree with warnings
     fazhi parse 方案.docx --json     JSON in the gold format (shared/gold/SCHEMA.md)
     fazhi parse 文件夹/               every document in a folder, with a progress bar and a summary
+    fazhi align 下级.docx 上级.pdf    which tasks of the plan above the lower plan carries out
+    fazhi export table 方案.docx --xlsx 分工表.xlsx [--docx 分工表.docx]   the task division table
 """
 
 from __future__ import annotations
@@ -79,6 +81,33 @@ def align(
     counts = "、".join(f"{label} {sum(1 for v in result.parents if v.verdict == verdict)} 项"
                       for verdict, label in VERDICT_LABELS.items())
     typer.echo(f"上级任务：{counts}；本级自有任务 {len(result.local)} 项")
+
+
+export_app = typer.Typer(no_args_is_help=True, help="导出：任务分工表等（不需要数据库）。")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("table")
+def export_table(
+    path: Annotated[Path, typer.Argument(help="方案文件（txt/docx/xlsx/pdf/html）")],
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="写出 Excel 任务分工表到此文件")] = None,
+    docx: Annotated[Path | None, typer.Option("--docx", help="写出 Word 任务分工表到此文件")] = None,
+    units: Annotated[Path | None, typer.Option("--units", help="单位名录文件，用于统一单位名称")] = None,
+) -> None:
+    """Write a plan's task division table (序号/重点任务/具体措施/牵头单位/配合单位/完成时限)."""
+    from fazhi.export.division import division_docx, division_table, division_xlsx
+
+    if xlsx is None and docx is None:
+        _fail(path, "请用 --xlsx 或 --docx 指定输出文件")
+    table = division_table(_parse_or_exit(path, _load_registry(units)))
+    for target, write in ((xlsx, division_xlsx), (docx, division_docx)):
+        if target is None:
+            continue
+        try:
+            target.write_bytes(write(table))
+        except OSError as error:
+            _fail(target, f"无法写入文件：{error.strerror or error}")
+        typer.echo(f"已写出 {target}（{len(table.measures)} 项任务）")
 
 
 def _load_registry(path: Path | None):  # type: ignore[no-untyped-def]

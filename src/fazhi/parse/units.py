@@ -291,3 +291,25 @@ def find_inherit_rule(view: str) -> tuple[str, ...]:
             return tuple(u.name for u in _split_units(view, rule.start("units"), rule.end("units"),
                                                       UnitRole.RESPONSIBLE))
     return ()
+
+
+def without_clauses(text: str) -> str:
+    """The text as printed, less its responsibility clauses and their brackets: what a task division
+    table prints under 具体措施 when the units have columns of their own."""
+    view = to_simplified(text)
+    pieces: list[str] = []
+    position = 0
+    for clause in find_clauses(view):
+        start, end = clause.start, clause.end
+        if start > 0 and view[start - 1] in _OPEN:  # a bracketed clause goes with its brackets, whole
+            start -= 1
+            end = max(end, _matching_close(view, start))
+        while end < len(view) and view[end] in _CLOSE:  # print damage leaves extra closers: "（单位))]"
+            end += 1
+        if start < position:
+            continue
+        pieces.append(text[position:start])
+        position = end
+    pieces.append(text[position:])
+    kept = "".join(pieces)
+    return re.sub(r"[ \t]*\n[ \t]*\n+", "\n", kept).strip().rstrip("，,；;")
