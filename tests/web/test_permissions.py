@@ -136,6 +136,8 @@ PAGES = [
     ("public-plan",       "plan:pingchang",    "200 200 200 200 200 200"),
     ("public-plan",       "plan:jingchuan",    "200 200 200 200 200 200"),
     ("public-plan",       "plan:guizhou",      "200 200 200 200 200 200"),
+    ("public-division",   "plan:pingchang",    "200 200 200 200 200 200"),
+    ("public-division",   "plan:guizhou",      "200 200 200 200 200 200"),
     ("healthz",           None,                "200 200 200 200 200 200"),
     ("login",             None,                "200 go:home go:home go:home go:home go:home"),
     ("password_change",   None,                "login 200 200 200 200 200"),
@@ -199,6 +201,14 @@ PAGES = [
     ("cycle-export",      "cycle:pingchang",   "login 200 200 200 200 200"),
     ("cycle-export",      "cycle:suining",     "login 404 404 404 404 200"),
     ("cycle-export",      "cycle:jingchuan",   "login 404 404 404 404 404"),
+    # the progress ledger: the whole cycle's for the office and the level above; a unit's for its own people too
+    ("cycle-ledger",      "cycle:pingchang",   "login 200 403 403 403 200"),
+    ("cycle-ledger",      "cycle:suining",     "login 404 404 404 404 200"),
+    ("cycle-ledger",      "cycle:jingchuan",   "login 404 404 404 404 404"),
+    ("cycle-unit-ledger", "unit:sfj",          "login 200 200 404 200 200"),  # of 平昌县's cycle
+    ("cycle-unit-ledger", "unit:scj",          "login 200 404 200 404 200"),
+    ("cycle-unit-ledger", "unit:suining",      "login 404 404 404 404 200"),  # of 遂宁市's cycle
+    ("cycle-unit-ledger", "unit:jingchuan",    "login 404 404 404 404 404"),
     ("unit-calendar",     "unit:sfj",          "login 403 200 404 200 403"),
     ("unit-calendar",     "unit:scj",          "login 403 404 200 404 403"),
     ("unit-calendar",     "unit:suining",      "login 404 404 404 404 403"),
@@ -534,12 +544,17 @@ class Targets:
         if name == "align-pick":
             other = self.plan("ganzi" if target == "plan:suining" else "suining")
             return f"{reverse(name, kwargs=kwargs)}?other={other.pk}"
+        if name == "cycle-unit-ledger":  # a unit's ledger for its jurisdiction's cycle
+            place = {"sfj": "pingchang", "scj": "pingchang"}.get(target.split(":")[1], target.split(":")[1])
+            kwargs = {"pk": self.get(f"cycle:{place}").pk, "unit": found.pk}
         if name in ("assessment-unit", "assessment-na", "assessment-adjust"):  # a unit's score in its jurisdiction's plan
             kwargs = {"pk": Plan.objects.get(jurisdiction_id=found.jurisdiction_id).pk, "unit": found.pk}  # type: ignore[attr-defined]
         if name in ("draft-task", "draft-split", "draft-merge"):
             kwargs["key"] = "t1"
         elif name == "draft-heading":
             kwargs["key"] = "h1"
+        elif name == "public-division":
+            kwargs["fmt"] = "xlsx"
         elif name == "report-open":
             key = target.split(":")[1]
             kwargs["cycle"] = self.get(f"cycle:{key if key in self.PLACES else 'pingchang'}").pk
@@ -891,6 +906,8 @@ def test_the_public_list_shows_only_published_plans(targets: Targets) -> None:
     assert withdrawn.pk not in listed
     assert listed == set(Plan.objects.filter(status="published").values_list("pk", flat=True))
     assert Client().get(reverse("public-plan", kwargs={"pk": withdrawn.pk})).status_code == 404
+    for fmt in ("xlsx", "docx"):
+        assert Client().get(reverse("public-division", kwargs={"pk": withdrawn.pk, "fmt": fmt})).status_code == 404
 
 
 def test_reading_notifications_marks_only_ones_own_and_shows_no_one_elses(login: Callable[[str], Client]) -> None:

@@ -32,5 +32,6 @@ urlpatterns = [
     path("search/", pages.search, name="search"),
     path("public/", public.plans, name="public-plans"),
     path("public/plans/<int:pk>/", public.plan, name="public-plan"),
+    path("public/plans/<int:pk>/division.<str:fmt>", public.division, name="public-division"),
     path("healthz", pages.healthz, name="healthz"),
 ]
