@@ -50,3 +50,10 @@ urlpatterns += [
     path("plans/<int:pk>/assessment/config/", assessment.config, name="assessment-config"),
     path("plans/<int:pk>/assessment/<int:unit>/adjustments/", assessment.adjust, name="assessment-adjust"),
 ]
+
+from .views import ledger as ledger_views  # noqa: E402
+
+urlpatterns += [
+    path("cycles/<int:pk>/ledger.xlsx", ledger_views.whole, name="cycle-ledger"),
+    path("cycles/<int:pk>/units/<int:unit>/ledger.xlsx", ledger_views.for_unit, name="cycle-unit-ledger"),
+]

@@ -1,0 +1,53 @@
+"""A cycle's progress ledger (进展台账) as .xlsx: the whole jurisdiction's, for the office of the plan's
+jurisdiction and those above it; one unit's, for that unit's own people and the same readers.
+
+A cycle one may not see, or another unit (for a unit's people): 404. A unit's people asking for the whole
+ledger: 403 — they know the plan, but read only their own unit's rows.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from fazhi.export.ledger import ledger_bytes
+from fazhi_web.plans import access as plan_access
+from fazhi_web.plans.access import get_or_404
+from fazhi_web.plans.models import Unit
+
+from .. import access, ledger
+from ..models import Cycle
+from .bulk import XLSX
+
+
+def _cycle_for_user(request: HttpRequest, pk: int) -> Cycle:
+    return get_or_404(Cycle.objects.filter(plan__in=plan_access.visible_plans(request.user))
+                      .select_related("plan", "plan__jurisdiction"), pk)
+
+
+@login_required
+def whole(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle_for_user(request, pk)
+    access.require(plan_access.oversees_plan(request.user, cycle.plan),
+                   "全部单位的进展台账只对本级法治办和上级查看人员开放，请下载本单位台账")
+    return _download(request, cycle, None)
+
+
+@login_required
+def for_unit(request: HttpRequest, pk: int, unit: int) -> HttpResponse:
+    cycle = _cycle_for_user(request, pk)
+    found = plan_access.get_unit_for_user(request.user, unit)  # another unit, for a unit's people: 404
+    if not ledger.has_ledger(cycle, found):
+        raise Http404("该单位在本方案中没有任务")
+    own = found.pk in plan_access.unit_ids(request.user)
+    access.require(own or plan_access.oversees_plan(request.user, cycle.plan), "只有本单位人员和法治办可以下载本单位台账")
+    return _download(request, cycle, found)
+
+
+def _download(request: HttpRequest, cycle: Cycle, unit: Unit | None) -> HttpResponse:
+    built = ledger.build_ledger(request.user, cycle, timezone.localdate(), unit)
+    name = f"{cycle.plan.title[:40]}_{cycle.label}_{unit.name + '_' if unit else ''}进展台账.xlsx"
+    return HttpResponse(ledger_bytes(built), content_type=XLSX, headers={
+        "Content-Disposition": content_disposition_header(True, name), "Cache-Control": "private, no-store"})
