@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -49,7 +49,9 @@ from fazhi_web.plans.models import (
 )
 from fazhi_web.tracking import actions as tracking
 from fazhi_web.tracking import bulk
+from fazhi_web.tracking.annual import assemble_annual_report, publish_annual_report
 from fazhi_web.tracking.models import (
+    AnnualReport,
     AssessmentConfig,
     CalendarFeed,
     Cycle,
@@ -138,6 +140,11 @@ PAGES = [
     ("public-plan",       "plan:guizhou",      "200 200 200 200 200 200"),
     ("public-division",   "plan:pingchang",    "200 200 200 200 200 200"),
     ("public-division",   "plan:guizhou",      "200 200 200 200 200 200"),
+    ("public-annual-list", None,               "200 200 200 200 200 200"),
+    ("public-annual",     "annual:pingchang",  "404 404 404 404 404 404"),  # a draft is nobody's to read in public
+    ("public-annual",     "published:sfj",     "200 200 200 200 200 200"),
+    ("public-annual-docx", "annual:pingchang", "404 404 404 404 404 404"),
+    ("public-annual-docx", "published:sfj",    "200 200 200 200 200 200"),
     ("healthz",           None,                "200 200 200 200 200 200"),
     ("login",             None,                "200 go:home go:home go:home go:home go:home"),
     ("password_change",   None,                "login 200 200 200 200 200"),
@@ -227,6 +234,17 @@ PAGES = [
     ("task-peers",        "task:neither",      "login 200 404 404 404 200"),
     ("task-peers",        "task:suining",      "login 404 404 404 404 200"),
     ("task-peers",        "task:jingchuan",    "login 404 404 404 404 404"),
+    # annual reports: the jurisdiction's is the office's and the levels above; a unit's also its own people's
+    ("annual-list",       "plan:pingchang",    "login 200 200 200 200 200"),
+    ("annual-list",       "plan:suining",      "login 404 404 404 404 200"),
+    ("annual-list",       "plan:jingchuan",    "login 404 404 404 404 404"),
+    ("annual",            "annual:pingchang",  "login 200 404 404 404 200"),
+    ("annual",            "annual:sfj",        "login 200 200 404 200 200"),
+    ("annual",            "annual:suining",    "login 404 404 404 404 200"),
+    ("annual",            "annual:jingchuan",  "login 404 404 404 404 404"),
+    ("annual-docx",       "annual:pingchang",  "login 200 404 404 404 200"),
+    ("annual-docx",       "annual:sfj",        "login 200 200 404 200 200"),
+    ("annual-docx",       "annual:jingchuan",  "login 404 404 404 404 404"),
 ]
 
 # Forms, each POSTed with a valid form: only the office of the object's own jurisdiction changes the registry,
@@ -322,6 +340,15 @@ POSTS = [
     ("assessment-config", "plan:pingchang",    "login done 403 403 403 403"),
     ("assessment-config", "plan:suining",      "login 404 404 404 404 403"),
     ("assessment-config", "plan:jingchuan",    "login 404 404 404 404 404"),
+    ("annual-new",        "plan:pingchang",    "login done 403 403 403 403"),  # the jurisdiction's report
+    ("annual-new",        "plan:suining",      "login 404 404 404 404 403"),
+    ("annual-new",        "plan:jingchuan",    "login 404 404 404 404 404"),
+    ("annual",            "annual:pingchang",  "login done 404 404 404 403"),
+    ("annual",            "annual:sfj",        "login done done 404 done 403"),
+    ("annual",            "annual:suining",    "login 404 404 404 404 403"),
+    ("annual-act",        "annual:pingchang",  "login done 404 404 404 403"),  # assembled afresh
+    ("annual-act",        "annual:sfj",        "login done done 404 done 403"),
+    ("annual-act",        "annual:jingchuan",  "login 404 404 404 404 404"),
     ("cycle-import",      "cycle:pingchang",   "login 403 done 400 403 403"),  # reporter2: not its unit's rows
     ("cycle-import",      "cycle:suining",     "login 404 404 404 404 403"),
     ("cycle-import",      "cycle:jingchuan",   "login 404 404 404 404 404"),
@@ -458,6 +485,20 @@ class Targets:
                                                         data=PLAN_TEXT.encode(), user=office)
         return self._drafts[key]
 
+    def annual(self, key: str) -> AnnualReport:
+        """A draft annual report of 2025: a place's (its government's) or sfj's (县司法局 of 平昌县)."""
+        plan = self.plan("pingchang" if key == "sfj" else key)
+        unit = self.unit("sfj") if key == "sfj" else None
+        return assemble_annual_report(plan=plan, year=2025, unit=unit, user=None, as_of=date(2025, 12, 31))
+
+    def published(self, key: str) -> AnnualReport:
+        """An annual report the office has completed and published."""
+        report = self.annual(key)
+        AnnualReport.objects.filter(pk=report.pk).update(
+            intro="2025年法治政府建设情况如下。", measures="全年完成各项任务。", shortcomings="执法队伍力量不足。", leadership="主要负责人带头学法。",
+            next_year="继续推进各项任务。", version=report.version + 1)
+        return publish_annual_report(report=report, version=report.version + 1, user=None)
+
     def shared_task(self) -> Task:
         """平昌县's task 县司法局 leads and 县市场监督管理局 joins: the one both units report on."""
         found = Task.objects.filter(plan=self.plan("pingchang"), status=TaskStatus.ACTIVE,
@@ -555,6 +596,8 @@ class Targets:
             kwargs["key"] = "h1"
         elif name == "public-division":
             kwargs["fmt"] = "xlsx"
+        elif name == "annual-act":
+            kwargs["action"] = "assemble"
         elif name == "report-open":
             key = target.split(":")[1]
             kwargs["cycle"] = self.get(f"cycle:{key if key in self.PLACES else 'pingchang'}").pk
@@ -577,6 +620,8 @@ class Targets:
             return found.reason
         if isinstance(found, Cycle):
             return found.plan.title
+        if isinstance(found, AnnualReport):
+            return found.title
         assert isinstance(found, Plan)
         return found.title
 
@@ -603,7 +648,8 @@ def world_state() -> tuple[Any, ...]:
             Notification.objects.filter(read_at__isnull=True).count(), NotApplicable.objects.count(),
             list(AssessmentConfig.objects.order_by("pk").values_list("pk", "kind", "sha256")),
             list(ScoreAdjustment.objects.order_by("pk").values_list("pk", "points", "withdrawn")),
-            list(CalendarFeed.objects.order_by("pk").values_list("unit_id", "token")))
+            list(CalendarFeed.objects.order_by("pk").values_list("unit_id", "token")),
+            list(AnnualReport.objects.order_by("pk").values_list("pk", "version", "status")))
 
 
 def _tracking_form(name: str, found: Model) -> dict[str, Any] | None:
@@ -639,6 +685,14 @@ def _tracking_form(name: str, found: Model) -> dict[str, Any] | None:
     if name == "cycle-import":
         return {"file": SimpleUploadedFile("填报.xlsx", _filled_workbook(found))}
     if name == "unit-calendar-reset":
+        return {}
+    if name == "annual-new":
+        return {"year": 2025, "unit": ""}
+    if name == "annual":
+        assert isinstance(found, AnnualReport)
+        return {"version": found.version, "title": found.title, "intro": found.intro, "measures": "全年完成各项任务。",
+                "shortcomings": found.shortcomings, "leadership": found.leadership, "next_year": found.next_year}
+    if name == "annual-act":
         return {}
     return None
 

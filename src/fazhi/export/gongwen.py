@@ -185,9 +185,10 @@ class OfficialDocument:
             if line.strip():
                 self._line(line.strip(), Style(bold=bold), indent=indent)
 
-    def lead_in(self, label: str, text: str) -> None:
-        """"label：text" with the label in 黑体, as forms print their fields."""
-        paragraph = self._line(label, Style("heading1"), indent=True)
+    def lead_in(self, label: str, text: str, *, style: Style | None = None) -> None:
+        """A paragraph whose opening words stand out: "督办事由：…" in 黑体 as forms print their fields, or
+        "1.标题。正文" with the title in bold (``style``) as reports print a numbered point."""
+        paragraph = self._line(label, style or Style("heading1"), indent=True)
         run = paragraph.add_run(text)
         apply_font(run, Style())
 

@@ -106,6 +106,12 @@ def _add_progress(place: Jurisdiction) -> None:
     plan = Plan.objects.get(jurisdiction=place, period_start=PROGRESS_YEAR)
     units = Unit.objects.filter(memberships__role=Role.REPORTER, jurisdiction=place).distinct()
     generate_progress(plan=plan, year=PROGRESS_YEAR, as_of=PROGRESS_AS_OF, seed=PROGRESS_SEED, open_for=units)
+    from fazhi_web.tracking.annual import assemble_annual_report
+
+    # the year's annual report, drafted from those records as the office would on the first working day after
+    assemble_annual_report(plan=plan, year=PROGRESS_YEAR, unit=None, as_of=date(PROGRESS_YEAR, 12, 31),
+                           user=User.objects.filter(memberships__jurisdiction=place, memberships__role=Role.OFFICE)
+                           .order_by("pk").first())
 
 
 def _create_jurisdictions() -> dict[str, Jurisdiction]:

@@ -15,7 +15,7 @@ from fazhi_web.plans import access as plan_access
 from fazhi_web.plans.access import AnyUser, get_or_404
 from fazhi_web.plans.models import AssignmentRole, Role
 
-from .models import Extension, Report, ReportKind, ReportStatus, SupervisionOrder
+from .models import AnnualReport, Extension, Report, ReportKind, ReportStatus, SupervisionOrder
 
 DELIVERED = (ReportStatus.APPROVED, ReportStatus.ACCEPTED)
 
@@ -91,3 +91,24 @@ def visible_extensions(user: AnyUser) -> QuerySet[Extension]:
 
 def get_extension_for_user(user: AnyUser, pk: int) -> Extension:
     return get_or_404(visible_extensions(user).select_related("task", "task__plan", "unit"), pk)
+
+
+def visible_annual_reports(user: AnyUser) -> QuerySet[AnnualReport]:
+    """A jurisdiction's annual reports: its office and the levels above; a unit's: also the unit's own people."""
+    overseen = plan_access.overseen_jurisdiction_ids(user)
+    return AnnualReport.objects.filter(Q(plan__jurisdiction_id__in=overseen)
+                                       | Q(unit_id__in=plan_access.unit_ids(user)))
+
+
+def get_annual_report_for_user(user: AnyUser, pk: int) -> AnnualReport:
+    return get_or_404(visible_annual_reports(user).select_related("plan", "plan__jurisdiction", "unit"), pk)
+
+
+def may_edit_annual(user: AnyUser, report: AnnualReport) -> bool:
+    """The office of the plan's jurisdiction edits every report of it; a unit's reporter or leader their unit's."""
+    return plan_access.can_manage(user, report.plan.jurisdiction_id) or (
+        report.unit_id is not None and report.unit_id in plan_access.unit_ids(user))
+
+
+def may_publish_annual(user: AnyUser, report: AnnualReport) -> bool:
+    return plan_access.can_manage(user, report.plan.jurisdiction_id)

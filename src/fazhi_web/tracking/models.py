@@ -309,3 +309,51 @@ class ScoreAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.year} · {self.get_kind_display()} {self.points}"
+
+
+class AnnualReportStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已公开发布"
+
+
+class AnnualReport(models.Model):
+    """法治政府建设年度报告: a jurisdiction's (unit empty) or a unit's report on a plan's year, assembled from the
+    year's accepted reports (``tracking.annual``), edited by the office, exported as Word and, once published,
+    readable by the public. The figures are those of the last assembly; a version column refuses stale saves."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="annual_reports")
+    unit = models.ForeignKey(Unit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="annual_reports")
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("标题", max_length=200)
+    intro = models.TextField("开头", blank=True)
+    measures = models.TextField("主要举措和成效", blank=True)
+    shortcomings = models.TextField("存在的不足和原因", blank=True)
+    leadership = models.TextField("党政主要负责人履行推进法治建设第一责任人职责情况", blank=True)
+    next_year = models.TextField("下一年度工作打算", blank=True)
+    figures = models.JSONField("数据", default=dict)
+    assembled_at = models.DateTimeField("汇总时间", null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=AnnualReportStatus.choices,
+                              default=AnnualReportStatus.DRAFT)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "法治政府建设年度报告"
+        ordering = ["-year", "plan", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], condition=models.Q(unit__isnull=True),
+                                    name="one_jurisdiction_report_a_year"),
+            models.UniqueConstraint(fields=["plan", "unit", "year"], condition=models.Q(unit__isnull=False),
+                                    name="one_unit_report_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def issuer(self) -> str:
+        return self.unit.name if self.unit_id else f"{self.plan.jurisdiction.name}人民政府"

@@ -57,3 +57,16 @@ urlpatterns += [
     path("cycles/<int:pk>/ledger.xlsx", ledger_views.whole, name="cycle-ledger"),
     path("cycles/<int:pk>/units/<int:unit>/ledger.xlsx", ledger_views.for_unit, name="cycle-unit-ledger"),
 ]
+
+from .views import annual  # noqa: E402
+
+urlpatterns += [
+    path("plans/<int:pk>/annual/", annual.annual_list, name="annual-list"),
+    path("plans/<int:pk>/annual/new/", annual.annual_new, name="annual-new"),
+    path("annual/<int:pk>/", annual.annual_detail, name="annual"),
+    path("annual/<int:pk>/<str:action>/", annual.annual_act, name="annual-act"),
+    path("annual/<int:pk>/report.docx", annual.annual_docx, name="annual-docx"),
+    path("public/annual/", annual.public_list, name="public-annual-list"),
+    path("public/annual/<int:pk>/", annual.public_detail, name="public-annual"),
+    path("public/annual/<int:pk>/report.docx", annual.public_docx, name="public-annual-docx"),
+]

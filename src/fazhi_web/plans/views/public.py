@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from fazhi.export.division import division_docx, division_table, division_xlsx
@@ -31,8 +32,12 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("找不到该方案")
     tasks = found.tasks.filter(status=TaskStatus.ACTIVE).select_related("section").prefetch_related(
         "assignments__unit", "deadlines")
+    from fazhi_web.tracking.annual import public_progress, published_reports
+
     return render(request, "public/plan.html", {"plan": found, "tasks": tasks.order_by("order"),
-                                                "sections": found.sections.all()})
+                                                "sections": found.sections.all(),
+                                                "progress": public_progress(found, timezone.localdate()),
+                                                "annual_reports": published_reports().filter(plan=found)})
 
 
 def division(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
