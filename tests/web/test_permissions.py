@@ -201,6 +201,21 @@ PAGES = [
     ("assessment-config", "plan:pingchang",    "login 200 403 403 403 403"),
     ("assessment-config", "plan:suining",      "login 404 404 404 404 403"),
     ("assessment-config", "plan:jingchuan",    "login 404 404 404 404 404"),
+    # printable forms: whoever may open the order or the unit's score page may print it (Word and PDF)
+    ("order-docx",        "order:sfj",         "login 200 200 404 200 200"),
+    ("order-docx",        "order:suining",     "login 404 404 404 404 200"),
+    ("order-docx",        "order:jingchuan",   "login 404 404 404 404 404"),
+    ("order-pdf",         "order:sfj",         "login 200 200 404 200 200"),
+    ("order-pdf",         "order:suining",     "login 404 404 404 404 200"),
+    ("order-pdf",         "order:jingchuan",   "login 404 404 404 404 404"),
+    ("scorecard-docx",    "unit:sfj",          "login 200 200 404 200 200"),
+    ("scorecard-docx",    "unit:scj",          "login 200 404 200 404 200"),
+    ("scorecard-docx",    "unit:suining",      "login 404 404 404 404 200"),
+    ("scorecard-docx",    "unit:jingchuan",    "login 404 404 404 404 404"),
+    ("scorecard-pdf",     "unit:sfj",          "login 200 200 404 200 200"),
+    ("scorecard-pdf",     "unit:scj",          "login 200 404 200 404 200"),
+    ("scorecard-pdf",     "unit:suining",      "login 404 404 404 404 200"),
+    ("scorecard-pdf",     "unit:jingchuan",    "login 404 404 404 404 404"),
     # bulk Excel reports: whoever sees the cycle exports what they may see; the calendar link is the unit's own
     ("cycle-bulk",        "cycle:pingchang",   "login 200 200 200 200 200"),
     ("cycle-bulk",        "cycle:suining",     "login 404 404 404 404 200"),
@@ -588,7 +603,8 @@ class Targets:
         if name == "cycle-unit-ledger":  # a unit's ledger for its jurisdiction's cycle
             place = {"sfj": "pingchang", "scj": "pingchang"}.get(target.split(":")[1], target.split(":")[1])
             kwargs = {"pk": self.get(f"cycle:{place}").pk, "unit": found.pk}
-        if name in ("assessment-unit", "assessment-na", "assessment-adjust"):  # a unit's score in its jurisdiction's plan
+        if name in ("assessment-unit", "assessment-na", "assessment-adjust", "scorecard-docx",
+                    "scorecard-pdf"):  # a unit's score in its jurisdiction's plan
             kwargs = {"pk": Plan.objects.get(jurisdiction_id=found.jurisdiction_id).pk, "unit": found.pk}  # type: ignore[attr-defined]
         if name in ("draft-task", "draft-split", "draft-merge"):
             kwargs["key"] = "t1"

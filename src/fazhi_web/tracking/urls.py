@@ -51,6 +51,15 @@ urlpatterns += [
     path("plans/<int:pk>/assessment/<int:unit>/adjustments/", assessment.adjust, name="assessment-adjust"),
 ]
 
+from .views import printing  # noqa: E402
+
+urlpatterns += [
+    path("orders/<int:pk>/print.docx", printing.order_docx, name="order-docx"),
+    path("orders/<int:pk>/print.pdf", printing.order_pdf, name="order-pdf"),
+    path("plans/<int:pk>/assessment/<int:unit>/scorecard.docx", printing.scorecard_word, name="scorecard-docx"),
+    path("plans/<int:pk>/assessment/<int:unit>/scorecard.pdf", printing.scorecard_pdf, name="scorecard-pdf"),
+]
+
 from .views import ledger as ledger_views  # noqa: E402
 
 urlpatterns += [
