@@ -5,7 +5,9 @@ src/fazhi/rules/align_model.toml, with the figures measured by leaving each plan
     .venv/bin/python bench/fit_align.py --check    # print only; exit 1 when the file differs from a new fit
 
 The model is a logistic regression over the named measures of fazhi.align.features: one weight per
-measure, so the weights can be read (docs/alignment.md) and the file is data, not a trained blob.
+measure, so the weights can be read (docs/alignment.md) and the file is data, not a trained blob. The
+figures are those of what ships: the weights, then the structural steps of fazhi.align.scores
+(competition, annex), with each left-out plan pair scored by weights fitted on the others.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 import fazhi
-from fazhi.align.features import MEASURES, evidence
+from fazhi.align import Weights, scores
+from fazhi.align.features import MEASURES, Evidence, evidence
 
 ROOT = Path(__file__).parents[1]
 GOLD = ROOT / "tests" / "fixtures" / "align"
@@ -33,8 +36,24 @@ def _key(item: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     return str(item["part"]), tuple(item["path"])
 
 
-def labelled_pairs() -> list[tuple[str, Any, Any]]:
-    """For each gold file: its name, the measures of every checked pair, and whether it corresponds."""
+class Labelled:
+    """One gold file: its name, the two plans and their evidence, the checked grid, the measures of every
+    checked pair and whether it corresponds."""
+
+    def __init__(self, name: str, child: fazhi.model.Plan, parent: fazhi.model.Plan, found: Evidence,
+                 grid: Any, truth: Any) -> None:
+        self.name, self.child, self.parent, self.found, self.grid = name, child, parent, found, grid
+        self.x = found.matrix[grid].reshape(-1, len(MEASURES))
+        self.y = truth[grid].ravel()
+
+    def scored(self, weights: dict[str, Any]) -> Any:
+        """The probability of every checked pair with these weights, after the structural steps."""
+        model = Weights(0.5, weights["bias"], weights["mean"], weights["scale"], weights["weight"])
+        return scores(self.child, self.parent, self.found, model)[self.grid].ravel()
+
+
+def labelled_pairs() -> list[Labelled]:
+    """For each gold file: its plans, the measures of every checked pair, and whether it corresponds."""
     plans: dict[str, fazhi.model.Plan] = {}
     out = []
     for gold_file in sorted(GOLD.glob("*.json")):
@@ -47,13 +66,12 @@ def labelled_pairs() -> list[tuple[str, Any, Any]]:
         cols = {(t.part, t.path): j for j, t in enumerate(parent.tasks)}
         checked_rows = [rows[_key(k)] for k in gold["checked_a"]]
         checked_cols = [cols[_key(k)] for k in gold["checked_b"]]
-        found = evidence(child, parent).matrix
-        truth = np.zeros(found.shape[:2], dtype=bool)
+        found = evidence(child, parent)
+        truth = np.zeros(found.matrix.shape[:2], dtype=bool)
         for pair in gold["pairs"]:
             truth[rows[_key(pair["a"])], cols[_key(pair["b"])]] = True
         grid = np.ix_(checked_rows, checked_cols)
-        out.append((gold_file.stem[:3] + "↔" + gold["b"][:3], found[grid].reshape(-1, len(MEASURES)),
-                    truth[grid].ravel()))
+        out.append(Labelled(gold_file.stem[:3] + "↔" + gold["b"][:3], child, parent, found, grid, truth))
     return out
 
 
@@ -64,18 +82,13 @@ def fit(x: Any, y: Any) -> dict[str, Any]:
     return {"mean": mean, "scale": scale, "weight": model.coef_[0], "bias": float(model.intercept_[0])}
 
 
-def probability(weights: dict[str, Any], x: Any) -> Any:
-    z = ((x - weights["mean"]) / weights["scale"]) @ weights["weight"] + weights["bias"]
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def cross_validated(data: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
+def cross_validated(data: list[Labelled]) -> list[tuple[str, Any, Any]]:
     """Each plan pair scored by weights fitted on the other four."""
     out = []
-    for k, (name, x, y) in enumerate(data):
+    for k, pair in enumerate(data):
         rest = [d for m, d in enumerate(data) if m != k]
-        weights = fit(np.vstack([d[1] for d in rest]), np.concatenate([d[2] for d in rest]))
-        out.append((name, probability(weights, x), y))
+        weights = fit(np.vstack([d.x for d in rest]), np.concatenate([d.y for d in rest]))
+        out.append((pair.name, pair.scored(weights), pair.y))
     return out
 
 
@@ -120,7 +133,7 @@ def main() -> None:
     for name, p, y in scored:
         precision, recall = figures([(name, p, y)], threshold)
         print(f"{name} (weights from the other pairs) at {threshold}: precision {precision:.3f} recall {recall:.3f}")
-    weights = fit(np.vstack([d[1] for d in data]), np.concatenate([d[2] for d in data]))
+    weights = fit(np.vstack([d.x for d in data]), np.concatenate([d.y for d in data]))
     text = render(weights, threshold, curve)
     if args.check:
         if MODEL.read_text("utf-8") != text:

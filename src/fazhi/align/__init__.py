@@ -6,14 +6,18 @@ sentence of one say what the other says, do they print the same passages verbati
 the same heading, and is this the best counterpart either task has. A logistic model with one
 readable weight per measure (rules/align_model.toml, fitted by bench/fit_align.py on the
 hand-checked pairs in tests/fixtures/align) turns the measures into the probability that the two
-correspond; pairs at or above the fitted threshold are kept. Every pair carries the passages both
-tasks print, so a reader can check it, and the differences of deadline, target and lead unit.
+correspond. Two structural steps follow (``scores``): a pair far weaker than both the best pair of
+its child task and the best pair of its parent task is dropped (each of the two has a closer
+counterpart: sibling measures that share wording), and a plan's annex (任务分工表) restates its body, so
+a task that carries out an annex item carries out the body measure that item restates. Pairs at or
+above the fitted threshold are kept. Every pair carries the passages both tasks print, so a reader can
+check it, and the differences of deadline, target and lead unit.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import cache
 from typing import Any
@@ -24,8 +28,8 @@ from fazhi.align.features import MEASURES, Evidence, commitment_of, commitment_t
 from fazhi.model import Plan, Task
 
 __all__ = [
-    "VERDICT_LABELS", "Alignment", "Difference", "Pair", "ParentVerdict", "SectionCoverage", "TaskKey", "align",
-    "commitment_text",
+    "VERDICT_LABELS", "Alignment", "Difference", "Pair", "ParentVerdict", "SectionCoverage", "TaskKey", "Weights",
+    "align", "commitment_text", "restatements", "scores",
 ]
 
 VERBATIM = 0.80  # cosine at which the child reuses the parent's wording
@@ -34,6 +38,10 @@ CARRIED = 0.60  # share of a parent task's weight its paired child tasks print, 
 VERDICT_LABELS = {"carried": "已落实", "partly": "部分落实", "missing": "未落实"}
 _EDGE = " ，。；、：:;,.（）()“”"
 KIND_LABELS = {"verbatim": "原文沿用", "reworded": "改写", "partial": "部分对应"}
+# Log-odds by which a pair falls below both the best pair of its child task and the best pair of its parent
+# task when it is dropped: odds ~150 times lower on both sides means each task has a closer counterpart.
+DOMINATED = 5.0
+RESTATES = 0.5  # probability at which an annex item restates a body task of its own plan
 
 
 @dataclass(frozen=True)
@@ -123,13 +131,53 @@ def weights() -> Weights:
                    np.array([c["scale"] for c in column]), np.array([c["weight"] for c in column]))
 
 
-def probabilities(found: Evidence) -> Any:
-    """The probability that each (child, parent) pair corresponds."""
+def probabilities(found: Evidence, model: Weights | None = None) -> Any:
+    """The probability that each (child, parent) pair corresponds, by the logistic model alone."""
     import numpy as np
 
-    model = weights()
+    model = model or weights()
     z = ((found.matrix - model.mean) / model.scale) @ model.weight + model.bias
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def scores(child: Plan, parent: Plan, found: Evidence, model: Weights | None = None) -> Any:
+    """The probability that each (child, parent) pair corresponds, after the two structural steps:
+
+    * **competition** — a pair whose log-odds lie more than ``DOMINATED`` below both the best pair of its
+      child task and the best pair of its parent task is dropped. Sibling measures share wording
+      (综合执法体制改革 and 乡镇综合执法体制改革): each finds its own counterpart, and the crossed pairs are
+      far weaker than both. A broad task paired with several narrow ones is the best of each narrow one,
+      so it is kept;
+    * **annex** — a plan's annex (任务分工表) restates its body measures item by item: a task that carries
+      out an annex item carries out the body measure that item restates, on either side.
+    """
+    import numpy as np
+
+    model = model or weights()
+    score = probabilities(found, model)
+    odds = np.log(np.clip(score, 1e-12, 1.0)) - np.log(np.clip(1.0 - score, 1e-12, 1.0))
+    below_child_best = odds.max(axis=1, keepdims=True) - odds > DOMINATED
+    below_parent_best = odds.max(axis=0, keepdims=True) - odds > DOMINATED
+    score = np.where(below_child_best & below_parent_best, 0.0, score)
+    parent_restates = restatements(parent, model)
+    for item, measure, p in parent_restates:
+        score[:, measure] = np.maximum(score[:, measure], np.minimum(score[:, item], p))
+    for item, measure, p in parent_restates if child is parent else restatements(child, model):
+        score[measure, :] = np.maximum(score[measure, :], np.minimum(score[item, :], p))
+    return score
+
+
+def restatements(plan: Plan, model: Weights | None = None) -> list[tuple[int, int, float]]:
+    """(annex item, body task, probability): the body task each annex item of the plan restates, when the
+    model finds one at ``RESTATES`` or above (indices into ``plan.tasks``)."""
+    items = [k for k, task in enumerate(plan.tasks) if task.part == "annex"]
+    body = [k for k, task in enumerate(plan.tasks) if task.part != "annex"]
+    if not items or not body:
+        return []
+    score = probabilities(evidence(replace(plan, tasks=tuple(plan.tasks[k] for k in items)),
+                                   replace(plan, tasks=tuple(plan.tasks[k] for k in body))), model)
+    best = score.argmax(axis=1)
+    return [(items[a], body[int(b)], float(score[a, b])) for a, b in enumerate(best) if score[a, b] >= RESTATES]
 
 
 def align(child: Plan, parent: Plan) -> Alignment:
@@ -139,7 +187,7 @@ def align(child: Plan, parent: Plan) -> Alignment:
     import numpy as np
 
     found = evidence(child, parent)
-    score = probabilities(found)
+    score = scores(child, parent, found)
     cosine = found.measure("cosine")
     pairs = []
     for i, j in zip(*np.nonzero(score >= weights().threshold), strict=True):
