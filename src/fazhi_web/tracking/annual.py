@@ -247,7 +247,8 @@ def assemble_annual_report(*, plan: Plan, year: int, unit: Unit | None, user: Us
     replaced; the history keeps them). A published report is withdrawn first."""
     drafted = assemble(plan, year=year, unit=unit, as_of=as_of)
     with transaction.atomic():
-        found = AnnualReport.objects.select_for_update().filter(plan=plan, year=year, unit=unit).first()
+        # ordered by pk: the model's ordering by plan and unit would join the nullable unit, which FOR UPDATE refuses
+        found = AnnualReport.objects.select_for_update().filter(plan=plan, year=year, unit=unit).order_by("pk").first()
         if found is not None and found.status == AnnualReportStatus.PUBLISHED:
             raise ActionError("已发布的年度报告不能重新汇总，请先撤回发布")
         report = found or AnnualReport(plan=plan, year=year, unit=unit)
