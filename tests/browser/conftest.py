@@ -127,7 +127,7 @@ def screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.evaluate("window.scrollTo(0, 0)")  # sticky panes are drawn where the scroll left them
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, timeout=30_000)  # a loaded machine (CI) renders slowly
     return path
 
 
