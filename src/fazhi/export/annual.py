@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from fazhi.export.gongwen import OfficialDocument, Style
+from fazhi.export.gongwen import OfficialDocument, Style, chinese_date
 
-__all__ = ["PARTS", "AnnualFigures", "AnnualReportText", "annual_report_docx", "chinese_date"]
+__all__ = ["PARTS", "AnnualFigures", "AnnualReportText", "annual_report_docx"]
 
 # (field name, heading) in the order the report prints them
 PARTS: tuple[tuple[str, str], ...] = (
@@ -79,11 +79,6 @@ class AnnualReportText:
 
     def part(self, name: str) -> str:
         return str(getattr(self, name))
-
-
-def chinese_date(day: date) -> str:
-    """A date as official documents print it: 2026年1月5日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def annual_report_docx(report: AnnualReportText) -> bytes:

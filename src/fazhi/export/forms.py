@@ -29,20 +29,15 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
 from fazhi.assess import ItemKind, RuleSet, ScoreLine, UnitScore
-from fazhi.export.gongwen import OfficialDocument, Style
+from fazhi.export.gongwen import OfficialDocument, Style, chinese_date
 
-__all__ = ["ScoreItem", "ScorecardForm", "SupervisionOrderForm", "chinese_date", "format_points",
+__all__ = ["ScoreItem", "ScorecardForm", "SupervisionOrderForm", "format_points",
            "scorecard_docx", "scorecard_items", "supervision_order_docx"]
 
 BLANK_DATE = "　　年　　月　　日"
 ADJUSTING_RULES = ("floor", "ceiling")  # the engine's bounds on a total: printed among the 加减分
 PERCENT = Decimal("0.1")
 LONG_TEXT = 120  # characters of task and reason past which an order's blank for the reply is halved
-
-
-def chinese_date(day: date) -> str:
-    """2025年3月1日, as dates are written on official forms."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def format_points(value: Decimal) -> str:
@@ -83,7 +78,7 @@ def supervision_order_docx(form: SupervisionOrderForm) -> bytes:
     document = OfficialDocument()
     document.title(form.title)
     document.paragraph(f"编号：{form.number}　　　　状态：{form.status}", indent=False)
-    table = _form_table(document, [32, 52, 30, 52])
+    table = document.grid([32, 52, 30, 52])
     _pair_row(document, table, ("被督办单位", form.unit), ("督办日期", chinese_date(form.opened_on)))
     _wide_row(document, table, "督办事项", f"《{form.plan_title}》\n{form.task_label}{form.task_title}".rstrip())
     _wide_row(document, table, "任务要求及时限", f"{form.task_text}\n完成时限：{form.deadline or '未写明'}")
@@ -234,13 +229,6 @@ def _cited(refs: Sequence[str], records: Mapping[str, str], most: int = 5) -> li
 
 
 # ------------------------------------------------------------------------------------------ form tables
-
-
-def _form_table(document: OfficialDocument, widths_mm: Sequence[float]) -> Any:
-    """A bordered grid without a header row: the gongwen table, its header taken away."""
-    table = document.table([""] * len(widths_mm), widths_mm, size="四号")
-    table._tbl.remove(table.rows[0]._tr)
-    return table
 
 
 def _clear(cell: Any) -> Any:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
@@ -32,7 +33,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
-__all__ = ["FONTS", "SIZES", "OfficialDocument"]
+__all__ = ["FONTS", "SIZES", "OfficialDocument", "Style", "chinese_date"]
 
 # role → the font named in the document, then its fallbacks in order: the second is what Word uses
 # when the first is missing (altName); the free fonts at the end are what a Linux server renders with
@@ -52,6 +53,11 @@ SIZES = {"二号": 22.0, "三号": 16.0, "小三": 15.0, "四号": 14.0, "小四
 
 BODY_PITCH = Pt(28.95)  # 225 mm of type area / 22 lines
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+
+
+def chinese_date(day: date) -> str:
+    """A date as official documents print it: 2026年1月5日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True)
@@ -216,9 +222,9 @@ class OfficialDocument:
         return paragraph
 
     # -- tables ----------------------------------------------------------------------------------
-    def table(self, header: Sequence[str], widths_mm: Sequence[float], *, size: str = "小四") -> Any:
-        """A bordered table whose header row repeats on every page; widths are scaled to the text width."""
-        table = self.doc.add_table(rows=1, cols=len(header))
+    def grid(self, widths_mm: Sequence[float]) -> Any:
+        """A bordered table with no rows yet (a form's grid); widths are scaled to the text width."""
+        table = self.doc.add_table(rows=0, cols=len(widths_mm))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -226,7 +232,12 @@ class OfficialDocument:
         self._widths = [Mm(w * scale) for w in widths_mm]
         for column, width in zip(table.columns, self._widths, strict=True):
             column.width = width  # the grid: LibreOffice lays out by it, Word by the cells' widths
-        row = table.rows[0]
+        return table
+
+    def table(self, header: Sequence[str], widths_mm: Sequence[float], *, size: str = "小四") -> Any:
+        """A bordered table whose header row repeats on every page."""
+        table = self.grid(widths_mm)
+        row = table.add_row()
         _repeat_as_header(row)
         for cell, text in zip(row.cells, header, strict=True):
             self.cell(cell, text, Style("heading1", size), align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -11,7 +11,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from fazhi.export.forms import ScorecardForm, SupervisionOrderForm, chinese_date, scorecard_items
+from fazhi.export.forms import ScorecardForm, SupervisionOrderForm, scorecard_items
+from fazhi.export.gongwen import chinese_date
 from fazhi_web.plans.models import Jurisdiction, Plan, Task, Unit
 
 from .assessment import assess, describe

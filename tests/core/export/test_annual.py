@@ -8,7 +8,8 @@ from io import BytesIO
 from docx import Document
 from docx.oxml.ns import qn
 
-from fazhi.export.annual import PARTS, AnnualFigures, AnnualReportText, annual_report_docx, chinese_date
+from fazhi.export.annual import PARTS, AnnualFigures, AnnualReportText, annual_report_docx
+from fazhi.export.gongwen import chinese_date
 from printed import needs_libreoffice, printed_pages
 
 FIGURES = AnnualFigures(tasks=40, done=20, ongoing=6, in_progress=8, lagging=2, not_started=1, not_reported=3,

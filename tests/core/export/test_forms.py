@@ -13,12 +13,12 @@ from fazhi.assess import Adjustment, UnitFacts, rules_for, score_by_rules
 from fazhi.export.forms import (
     ScorecardForm,
     SupervisionOrderForm,
-    chinese_date,
     format_points,
     scorecard_docx,
     scorecard_items,
     supervision_order_docx,
 )
+from fazhi.export.gongwen import chinese_date
 from fazhi.indicators import sample_indicators, score_by_indicators
 from printed import needs_libreoffice, printed_pages
 
