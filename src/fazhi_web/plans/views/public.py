@@ -6,18 +6,15 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from fazhi.export.division import division_docx, division_table, division_xlsx
+from fazhi_web.downloads import attachment
 
 from .. import access
 from ..alignment import core_plan
 from ..models import TaskStatus
 
-_DIVISION_FORMATS = {
-    "xlsx": (division_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "docx": (division_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-}
+_DIVISION_WRITERS = {"xlsx": division_xlsx, "docx": division_docx}
 
 
 def plans(request: HttpRequest) -> HttpResponse:
@@ -42,13 +39,10 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 def division(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The published plan's task division table (任务分工表) as Excel or Word: as public as the plan."""
-    if fmt not in _DIVISION_FORMATS:
+    if fmt not in _DIVISION_WRITERS:
         raise Http404("不支持的格式")
     found = access.public_plans().select_related("jurisdiction").filter(pk=pk).first()
     if found is None:
         raise Http404("找不到该方案")
-    write, content_type = _DIVISION_FORMATS[fmt]
-    body = write(division_table(core_plan(found).plan))
-    name = f"{found.title}任务分工表.{fmt}"
-    return HttpResponse(body, content_type=content_type,
-                        headers={"Content-Disposition": content_disposition_header(True, name)})
+    body = _DIVISION_WRITERS[fmt](division_table(core_plan(found).plan))
+    return attachment(body, f"{found.title}任务分工表.{fmt}", private=False)

@@ -13,10 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from fazhi.export.annual import PARTS, annual_report_docx
+from fazhi_web.downloads import attachment
 from fazhi_web.plans import access as plan_access
 from fazhi_web.plans.actions import ActionError
 from fazhi_web.plans.models import Plan, Unit
@@ -35,8 +35,6 @@ from ..annual import (
 )
 from ..assessment import assessed_units
 from ..models import AnnualReport, AnnualReportStatus
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class AnnualReportForm(forms.Form):
@@ -161,14 +159,13 @@ def annual_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("annual", pk=report.pk)
 
 
-def docx_response(report: AnnualReport) -> HttpResponse:
-    return HttpResponse(annual_report_docx(as_text(report)), content_type=DOCX, headers={
-        "Content-Disposition": content_disposition_header(True, f"{report.title}.docx")})
+def docx_response(report: AnnualReport, *, private: bool) -> HttpResponse:
+    return attachment(annual_report_docx(as_text(report)), f"{report.title}.docx", private=private)
 
 
 @login_required
 def annual_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    return docx_response(access.get_annual_report_for_user(request.user, pk))
+    return docx_response(access.get_annual_report_for_user(request.user, pk), private=True)
 
 
 def public_list(request: HttpRequest) -> HttpResponse:
@@ -188,4 +185,4 @@ def public_docx(request: HttpRequest, pk: int) -> HttpResponse:
     report = published_reports().filter(pk=pk).first()
     if report is None:
         raise Http404("找不到该年度报告")
-    return docx_response(report)
+    return docx_response(report, private=False)

@@ -9,17 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from fazhi_web.downloads import attachment
 from fazhi_web.plans import access as plan_access
 from fazhi_web.plans.access import get_or_404
 from fazhi_web.plans.models import Unit
 
 from .. import access, actions, bulk
 from ..models import Cycle
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportForm(forms.Form):
@@ -61,8 +59,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     rows = bulk.export_rows(request.user, cycle, unit)
     name = f"{cycle.plan.title[:40]}_{cycle.label}_{unit.name if unit else '进展填报'}.xlsx"
     data = bulk.workbook_bytes(rows, title=f"{cycle.plan.title} {cycle.label} 进展填报")
-    return HttpResponse(data, content_type=XLSX, headers={
-        "Content-Disposition": content_disposition_header(True, name), "Cache-Control": "private, no-store"})
+    return attachment(data, name, private=True)
 
 
 def _int(text: str) -> int:

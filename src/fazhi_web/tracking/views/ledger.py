@@ -10,16 +10,15 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from fazhi.export.ledger import ledger_bytes
+from fazhi_web.downloads import attachment
 from fazhi_web.plans import access as plan_access
 from fazhi_web.plans.access import get_or_404
 from fazhi_web.plans.models import Unit
 
 from .. import access, ledger
 from ..models import Cycle
-from .bulk import XLSX
 
 
 def _cycle_for_user(request: HttpRequest, pk: int) -> Cycle:
@@ -49,5 +48,4 @@ def for_unit(request: HttpRequest, pk: int, unit: int) -> HttpResponse:
 def _download(request: HttpRequest, cycle: Cycle, unit: Unit | None) -> HttpResponse:
     built = ledger.build_ledger(request.user, cycle, timezone.localdate(), unit)
     name = f"{cycle.plan.title[:40]}_{cycle.label}_{unit.name + '_' if unit else ''}进展台账.xlsx"
-    return HttpResponse(ledger_bytes(built), content_type=XLSX, headers={
-        "Content-Disposition": content_disposition_header(True, name), "Cache-Control": "private, no-store"})
+    return attachment(ledger_bytes(built), name, private=True)

@@ -12,18 +12,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from fazhi.export.forms import scorecard_docx, supervision_order_docx
 from fazhi.export.pdf import ConversionError, docx_to_pdf
+from fazhi_web.downloads import attachment
 from fazhi_web.plans import access as plan_access
 
 from .. import access, printing
 from ..config import scoring_for
 from .assessment import _query, _unit_for
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF = "application/pdf"
 
 
 @login_required
@@ -76,5 +73,4 @@ def _send(request: HttpRequest, document: bytes, name: str, *, pdf: bool) -> Htt
             return render(request, "error.html", {"code": 503, "title": "无法生成 PDF", "reason": str(error)},
                           status=503)
     filename = f"{name}.{'pdf' if pdf else 'docx'}"
-    return HttpResponse(document, content_type=PDF if pdf else DOCX, headers={
-        "Content-Disposition": content_disposition_header(True, filename), "Cache-Control": "private, no-store"})
+    return attachment(document, filename, private=True)
