@@ -174,16 +174,22 @@ def _merge_task_cells(sheet: Any, styles: dict[str, Any], rows: tuple[Row, ...],
     """Merge 重点任务 down a run of measures under the same heading; returns where the open run began."""
     entry = rows[index]
     assert isinstance(entry, MeasureRow)
-    following = rows[index + 1] if index + 1 < len(rows) else None
     start = merge_from if merge_from is not None else row
-    continues = (isinstance(following, MeasureRow) and entry.task_from_heading and following.task_from_heading
-                 and following.task == entry.task)
-    if continues:
+    if _shares_task_cell(rows, index):
         return start
     if row > start:
         sheet.merge_range(start, 1, row, 1, "", styles["cell"])
         sheet.write_string(start, 1, entry.task, styles["cell"])
     return None
+
+
+def _shares_task_cell(rows: tuple[Row, ...], index: int) -> bool:
+    """Whether the measure at ``index`` and the next row are under the same heading taken as 重点任务, so
+    that one merged cell holds it for both."""
+    entry = rows[index]
+    following = rows[index + 1] if index + 1 < len(rows) else None
+    return (isinstance(entry, MeasureRow) and isinstance(following, MeasureRow) and entry.task_from_heading
+            and following.task_from_heading and following.task == entry.task)
 
 
 def _xlsx_styles(book: Any) -> dict[str, Any]:
@@ -227,16 +233,13 @@ def division_docx(table: DivisionTable) -> bytes:
         if isinstance(entry, SectionRow):
             document.spanning_row(grid, entry.text, level=entry.level, size="五号")
             continue
-        following = table.rows[index + 1] if index + 1 < len(table.rows) else None
         starts_run = run_start is None
         cells = list(table.cells(entry))
         if not starts_run:
             cells[1] = ""  # written once, in the first cell of the merged run
         row = document.row(grid, cells, size="五号", centred=(0, len(cells) - 1))
         run_start = row.cells[1] if starts_run else run_start
-        continues = (isinstance(following, MeasureRow) and entry.task_from_heading
-                     and following.task_from_heading and following.task == entry.task)
-        if not continues:
+        if not _shares_task_cell(table.rows, index):
             if row.cells[1]._tc is not run_start._tc:
                 _drop_empty_paragraphs(run_start.merge(row.cells[1]))
             run_start = None

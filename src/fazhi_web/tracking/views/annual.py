@@ -140,7 +140,8 @@ def _page(request: HttpRequest, report: AnnualReport, form: AnnualReportForm | N
 def annual_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """重新汇总 / 发布 / 撤回发布."""
     report = access.get_annual_report_for_user(request.user, pk)
-    version = int(request.POST.get("version", "0") or 0) if request.POST.get("version", "").isdigit() else 0
+    sent = request.POST.get("version", "")
+    version = int(sent) if sent.isdigit() else 0
     try:
         if action == "assemble":
             access.require(access.may_edit_annual(request.user, report), "只有起草单位可以重新汇总")
