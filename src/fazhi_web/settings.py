@@ -10,6 +10,11 @@ Environment:
     FAZHI_WARN_DAYS     warn this many days before a due date (default 14; `send_warnings --days` overrides)
     FAZHI_BASE_URL      the address people open, for links in e-mails (default http://127.0.0.1:8000)
     FAZHI_EMAIL_FROM    the sender of warning e-mails
+    FAZHI_JOBS_BROKER   the queue for background jobs (docs/jobs.md): redis://127.0.0.1:6379/0 or
+                        amqp://guest:guest@127.0.0.1:5672/ ; unset, jobs run in a small thread pool of the web process
+    FAZHI_JOBS_QUEUE    the queue's name (default fazhi)
+    FAZHI_JOBS_THREADS  threads running jobs in the web process when no broker is set (default 2)
+    FAZHI_JOBS_STALE_SECONDS  a running job not heard from for this long is marked failed (default 900)
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ INSTALLED_APPS = [
     "fazhi_web.plans",
     "fazhi_web.tracking",
     "fazhi_web.api",
+    "fazhi_web.jobs",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +176,18 @@ EMAIL_BACKEND = os.environ.get("FAZHI_EMAIL_BACKEND", "django.core.mail.backends
 DEFAULT_FROM_EMAIL = os.environ.get("FAZHI_EMAIL_FROM", "fazhi@localhost")
 FAZHI_WARN_DAYS = int(os.environ.get("FAZHI_WARN_DAYS", "14"))
 FAZHI_BASE_URL = os.environ.get("FAZHI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background jobs (fazhi_web.jobs, docs/jobs.md): parsing uploads, whole-jurisdiction ledgers, peer alignments.
+FAZHI_JOBS_BROKER = os.environ.get("FAZHI_JOBS_BROKER", "").strip()
+FAZHI_JOBS_QUEUE = os.environ.get("FAZHI_JOBS_QUEUE", "fazhi").strip() or "fazhi"
+FAZHI_JOBS_THREADS = int(os.environ.get("FAZHI_JOBS_THREADS", "2"))
+FAZHI_JOBS_STALE_SECONDS = int(os.environ.get("FAZHI_JOBS_STALE_SECONDS", "900"))
+FAZHI_JOBS_TIME_LIMIT_SECONDS = int(os.environ.get("FAZHI_JOBS_TIME_LIMIT_SECONDS", "1800"))
+FAZHI_JOBS_SYNC = os.environ.get("FAZHI_JOBS_SYNC", "") == "1"  # run each job inside the request (tests)
+# A whole-jurisdiction ledger with more rows than this is built as a job; smaller ones download at once.
+FAZHI_LEDGER_DIRECT_ROWS = int(os.environ.get("FAZHI_LEDGER_DIRECT_ROWS", "3000"))
+# The peers page computes at most this many missing alignments in the request; more, and it offers a job.
+FAZHI_PEERS_DIRECT_ALIGNMENTS = int(os.environ.get("FAZHI_PEERS_DIRECT_ALIGNMENTS", "3"))
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("fazhi_web.plans.urls")),
     path("", include("fazhi_web.tracking.urls")),
+    path("", include("fazhi_web.jobs.urls")),
 ]
 
 handler403 = "fazhi_web.plans.views.errors.forbidden"

@@ -51,11 +51,19 @@ def test_the_review_page_marks_units_deadlines_and_targets_in_the_source(login: 
     assert '<mark class="target">审查率达100%</mark>' in page
 
 
-def test_a_failed_upload_shows_the_readers_message(login: Login, pingchang: Jurisdiction) -> None:
+def test_a_failed_upload_shows_the_readers_message_on_its_jobs_page(login: Login, pingchang: Jurisdiction) -> None:
     response = _upload(login("office"), pingchang, "空.txt", b"   \n")
-    assert response.status_code == 400
-    assert "空" in response.content.decode()
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    page = login("office").get(response["Location"]).content.decode()
+    assert "未完成" in page and "空" in page and "Traceback" not in page
+    assert f'href="/jurisdictions/{pingchang.pk}/import/"' in page  # 重新上传
     assert not ImportDraft.objects.filter(document__original_name="空.txt").exists()
+
+
+def test_an_upload_of_the_wrong_type_is_refused_on_the_form(login: Login, pingchang: Jurisdiction) -> None:
+    response = _upload(login("office"), pingchang, "方案.exe", b"MZ")
+    assert response.status_code == 400
+    assert "不支持的文件类型" in response.content.decode()
 
 
 def test_a_stale_edit_through_the_page_says_so_and_keeps_the_other_edit(login: Login,

@@ -33,6 +33,8 @@ from django.utils import timezone
 
 from fazhi_web.api.api import api
 from fazhi_web.api.models import ApiToken
+from fazhi_web.jobs.actions import enqueue_job
+from fazhi_web.jobs.models import Job, JobKind
 from fazhi_web.plans import actions
 from fazhi_web.plans.models import (
     Alias,
@@ -260,6 +262,17 @@ PAGES = [
     ("annual-docx",       "annual:pingchang",  "login 200 404 404 404 200"),
     ("annual-docx",       "annual:sfj",        "login 200 200 404 200 200"),
     ("annual-docx",       "annual:jingchuan",  "login 404 404 404 404 404"),
+    # background jobs: the person who started one and the office of its jurisdiction (a ledger job of upper's is
+    # on 平昌县's cycle); an import job has no file to download
+    ("job",               "job:import-office", "login 200 404 404 404 404"),
+    ("job",               "job:ledger-upper",  "login 200 404 404 404 200"),
+    ("job",               "job:jingchuan",     "login 404 404 404 404 404"),
+    ("job-status",        "job:import-office", "login 200 404 404 404 404"),
+    ("job-status",        "job:ledger-upper",  "login 200 404 404 404 200"),
+    ("job-status",        "job:jingchuan",     "login 404 404 404 404 404"),
+    ("job-download",      "job:ledger-upper",  "login 200 404 404 404 200"),
+    ("job-download",      "job:import-office", "login 404 404 404 404 404"),
+    ("job-download",      "job:jingchuan",     "login 404 404 404 404 404"),
 ]
 
 # Forms, each POSTed with a valid form: only the office of the object's own jurisdiction changes the registry,
@@ -373,6 +386,14 @@ POSTS = [
     ("plan-parent",       "plan:pingchang",    "login done 403 403 403 403"),  # the parent: a second 平昌县 plan
     ("plan-parent",       "plan:suining",      "login 404 404 404 404 403"),
     ("plan-parent",       "plan:jingchuan",    "login 404 404 404 404 404"),
+    # background jobs: whoever may download the whole ledger, or open the peers page, may start its job
+    ("cycle-ledger-job",  "cycle:pingchang",   "login done 403 403 403 done"),
+    ("cycle-ledger-job",  "cycle:suining",     "login 404 404 404 404 done"),
+    ("cycle-ledger-job",  "cycle:jingchuan",   "login 404 404 404 404 404"),
+    ("task-peers-job",    "task:sfj",          "login done 403 404 403 done"),
+    ("task-peers-job",    "task:neither",      "login done 404 404 404 done"),
+    ("task-peers-job",    "task:suining",      "login 404 404 404 404 done"),
+    ("task-peers-job",    "task:jingchuan",    "login 404 404 404 404 404"),
 ]
 
 # The API, with each account's token ("anonymous" sends none): 401 without a token, then as the pages.
@@ -499,6 +520,21 @@ class Targets:
             self._drafts[key] = actions.import_document(jurisdiction=self.place(key), filename="x.txt",
                                                         data=PLAN_TEXT.encode(), user=office)
         return self._drafts[key]
+
+    def job(self, key: str) -> Job:
+        """"import-office": 平昌县's office read PLAN_TEXT; "ledger-upper": upper built 平昌县's whole ledger of the
+        first quarter; "jingchuan": an import for 泾川县 by someone with no demo account (refused: not its office)."""
+        if key == "import-office":
+            return actions.start_import(jurisdiction=self.place("pingchang"), filename="x.txt", data=PLAN_TEXT.encode(),
+                                        user=User.objects.get(username="office"))
+        if key == "ledger-upper":
+            cycle = self.get("cycle:pingchang")
+            return enqueue_job(kind=JobKind.LEDGER, owner=User.objects.get(username="upper"),
+                               jurisdiction=self.place("pingchang"), title="台账（测试）",
+                               arguments={"cycle": cycle.pk, "as_of": "2025-03-31"})
+        stranger = User.objects.create_user("jingchuan-stranger")
+        return actions.start_import(jurisdiction=self.place("jingchuan"), filename="x.txt", data=PLAN_TEXT.encode(),
+                                    user=stranger)
 
     def annual(self, key: str) -> AnnualReport:
         """A draft annual report of 2025: a place's (its government's) or sfj's (县司法局 of 平昌县)."""
@@ -638,6 +674,8 @@ class Targets:
             return found.plan.title
         if isinstance(found, AnnualReport):
             return found.title
+        if isinstance(found, Job):
+            return found.title
         assert isinstance(found, Plan)
         return found.title
 
@@ -665,7 +703,7 @@ def world_state() -> tuple[Any, ...]:
             list(AssessmentConfig.objects.order_by("pk").values_list("pk", "kind", "sha256")),
             list(ScoreAdjustment.objects.order_by("pk").values_list("pk", "points", "withdrawn")),
             list(CalendarFeed.objects.order_by("pk").values_list("unit_id", "token")),
-            list(AnnualReport.objects.order_by("pk").values_list("pk", "version", "status")))
+            list(AnnualReport.objects.order_by("pk").values_list("pk", "version", "status")), Job.objects.count())
 
 
 def _tracking_form(name: str, found: Model) -> dict[str, Any] | None:
@@ -732,7 +770,7 @@ def form_for(name: str, target: str | None, targets: Targets) -> dict[str, Any]:
         return {"name": "测试别名局"}
     if name == "upload":
         return {"file": SimpleUploadedFile("plan.txt", PLAN_TEXT.encode())}
-    if name == "logout":
+    if name in ("logout", "cycle-ledger-job", "task-peers-job"):
         return {}
     if name == "assessment-na":
         return {"year": 2025, "code": "4.2", "reason": "本单位执法案卷由上级评查"}

@@ -19,6 +19,9 @@ from django.db import IntegrityError, transaction
 import fazhi
 from fazhi.parse import parse
 from fazhi.read import read_bytes
+from fazhi_web.jobs.actions import enqueue_job
+from fazhi_web.jobs.models import Job, JobKind
+from fazhi_web.jobs.runner import Progress
 
 from . import draft as drafting
 from .diff import match_tasks
@@ -54,20 +57,35 @@ class StaleEdit(ActionError):
 
 # ---------------------------------------------------------------- import
 
-def import_document(*, jurisdiction: Jurisdiction, filename: str, data: bytes, user: User | None,
-                    revises: Plan | None = None) -> ImportDraft:
-    """Read an uploaded plan into a draft for review. A failed read stores nothing."""
+def start_import(*, jurisdiction: Jurisdiction, filename: str, data: bytes, user: User,
+                 revises: Plan | None = None) -> Job:
+    """Check an upload at once (type, size, not empty) and read it in a background job (``import_document``);
+    the job's page takes the office to the draft when it is read."""
     _check_upload(filename, data)
+    _check_revises(jurisdiction, revises)
+    return enqueue_job(kind=JobKind.IMPORT_PLAN, owner=user, jurisdiction=jurisdiction, title=f"读取“{filename}”",
+                       arguments={"filename": filename, "revises": revises.pk if revises else None},
+                       input_name=filename, input_data=data)
+
+
+def import_document(*, jurisdiction: Jurisdiction, filename: str, data: bytes, user: User | None,
+                    revises: Plan | None = None, progress: Progress | None = None) -> ImportDraft:
+    """Read an uploaded plan into a draft for review. A failed read stores nothing. ``progress(done, total,
+    message)`` hears of each step (a background job's page shows it)."""
+    step = progress or _no_progress
+    _check_upload(filename, data)
+    _check_revises(jurisdiction, revises)
     registry = registry_for(jurisdiction)
     try:
+        step(0, 3, "正在读取文件")
         text = read_bytes(data, filename)
+        step(1, 3, "正在识别标题、任务、责任单位和时限")
         plan = parse(text, registry.core)
     except fazhi.FazhiError as error:
         raise ActionError(str(error)) from error
     if not plan.tasks:
         raise ActionError(f"{filename}：文档中没有找到编号的任务条目（如“1.”“（一）”），可能不是方案或任务分工文件")
-    if revises is not None and revises.jurisdiction_id != jurisdiction.pk:
-        raise ActionError("修订的方案不属于本行政区划")
+    step(2, 3, f"已识别 {len(plan.tasks)} 项任务，正在保存草稿")
     printed = sorted({u.name for t in plan.tasks for u in t.units})
     content = drafting.content_from_plan(plan, registry.resolve_all(printed))
     lines = [[b.line, b.text] for b in text.blocks]
@@ -76,6 +94,15 @@ def import_document(*, jurisdiction: Jurisdiction, filename: str, data: bytes, u
                                    format=text.format, user=user)
         return ImportDraft.objects.create(jurisdiction=jurisdiction, document=document, revises=revises,
                                           content=content, source_lines=lines, created_by=user)
+
+
+def _no_progress(done: int, total: int, message: str) -> None:
+    pass
+
+
+def _check_revises(jurisdiction: Jurisdiction, revises: Plan | None) -> None:
+    if revises is not None and revises.jurisdiction_id != jurisdiction.pk:
+        raise ActionError("修订的方案不属于本行政区划")
 
 
 def _check_upload(filename: str, data: bytes) -> None:

@@ -5,6 +5,11 @@ The core compares tasks by what they print: title, text, units (as printed, with
 targets. A plan's tasks change only when a revised document is published, which raises ``Plan.revision``; the
 caches are keyed by plan id, revision and publication time (ids can come back after a rolled-back transaction
 on SQLite, the publication time cannot), so a revised plan is read and aligned afresh.
+
+The peers page compares one plan with every other plan of its level — at a province's scale a hundred
+alignments, over a minute of work — so what it shows of each (``PeerDigest``) is also stored in the database
+(``StoredAlignment``), filled by the page for a few plans or by a background job (``fazhi_web.jobs``) for many,
+and read back by every process.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Prefetch
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, QuerySet
 
 from fazhi import model as core
 from fazhi.align import Alignment, TaskKey, align
 
-from .models import Assignment, Plan, Task, TaskStatus
+from . import access
+from .models import Assignment, Plan, StoredAlignment, Task, TaskStatus
 
 CORE_PLANS = 32  # plans kept as core Plans (a few hundred kB each at most)
 ALIGNMENTS = 64  # alignments kept
@@ -174,3 +181,105 @@ def _units(assignments: Sequence[Assignment], span: core.SourceSpan) -> tuple[co
             resolved=a.via_group.name if grouped and a.via_group else (None if grouped else a.unit.name))
     order = {core.UnitRole.LEAD: 0, core.UnitRole.RESPONSIBLE: 1, core.UnitRole.PARTICIPATING: 2}
     return tuple(sorted(refs.values(), key=lambda u: order[u.role]))
+
+
+# ------------------------------------------------------------------------------------------ peers, stored
+
+
+def lead_names(task: core.Task) -> str:
+    return "、".join(u.name for u in task.lead_units) or "、".join(u.name for u in task.own_units[:3])
+
+
+def heading(task: core.Task) -> str:
+    return task.title or task.text[:60]
+
+
+@dataclass(frozen=True)
+class PeerTask:
+    """A peer plan's task as the peers page prints it."""
+
+    ref: TaskRef
+    heading: str
+    leads: str
+    deadlines: tuple[str, ...]
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PeerPair:
+    parent: TaskKey  # the task of the plan the peer is compared with
+    child: PeerTask  # the peer plan's task that corresponds to it
+    score: float
+    differences: tuple[tuple[str, str], ...]  # (kind, described: 时限推后：… → …)
+
+
+@dataclass(frozen=True)
+class PeerDigest:
+    """What the peers page needs of the alignment of a peer plan (as child) with a plan (as parent)."""
+
+    pairs: tuple[PeerPair, ...]
+
+    def matches(self, key: TaskKey) -> list[PeerPair]:
+        return sorted((p for p in self.pairs if p.parent == key), key=lambda p: -p.score)
+
+
+def peer_plans(user: access.AnyUser, plan: Plan) -> QuerySet[Plan]:
+    """The other plans of the plan's level that this person may read whole."""
+    return (access.overseen_plans(user).exclude(pk=plan.pk).filter(jurisdiction__level=plan.jurisdiction.level)
+            .select_related("jurisdiction").order_by("jurisdiction__name", "title"))
+
+
+def versions(child: Plan, parent: Plan) -> str:
+    return "|".join(":".join(str(part) for part in plan_key(p)) for p in (child, parent))
+
+
+def stored_peers(plan: Plan, others: list[Plan]) -> dict[int, PeerDigest]:
+    """The stored digests of each other plan against this one, where both plans are still as they were."""
+    wanted = {other.pk: versions(other, plan) for other in others}
+    rows = StoredAlignment.objects.filter(parent=plan, child_id__in=wanted).values_list("child_id", "versions", "data")
+    return {child: _digest_from_json(data) for child, made_from, data in rows if wanted[child] == made_from}
+
+
+def store_peer(other: Plan, plan: Plan) -> PeerDigest:
+    """Align the other plan with this one (``compare``), and store what the peers page needs of it."""
+    comparison = compare(other, plan)
+    digest = _digest(comparison)
+    try:
+        with transaction.atomic():
+            StoredAlignment.objects.update_or_create(child=other, parent=plan, defaults={
+                "versions": versions(other, plan), "data": _digest_json(digest)})
+    except IntegrityError:  # another process stored the same pair at the same moment: theirs is as good
+        pass
+    return digest
+
+
+def _digest(comparison: Comparison) -> PeerDigest:
+    pairs = []
+    for pair in comparison.alignment.pairs:
+        ref, task = comparison.child.refs.get(pair.child), comparison.child.tasks.get(pair.child)
+        if ref is None or task is None:
+            continue
+        child = PeerTask(ref, heading(task), lead_names(task), tuple(d.text for d in task.deadlines),
+                         tuple(t.text for t in task.targets))
+        pairs.append(PeerPair(pair.parent, child, pair.score, tuple((d.kind, d.describe()) for d in pair.differences)))
+    return PeerDigest(tuple(pairs))
+
+
+def _digest_json(digest: PeerDigest) -> dict[str, Any]:
+    return {"pairs": [{
+        "parent": [p.parent.part, list(p.parent.path)], "score": p.score, "differences": [list(d) for d in p.differences],
+        "child": {"pk": p.child.ref.pk, "label": p.child.ref.label, "section": p.child.ref.section_id,
+                  "heading": p.child.heading, "leads": p.child.leads, "deadlines": list(p.child.deadlines),
+                  "targets": list(p.child.targets)},
+    } for p in digest.pairs]}
+
+
+def _digest_from_json(data: dict[str, Any]) -> PeerDigest:
+    pairs = []
+    for p in data["pairs"]:
+        c = p["child"]
+        child = PeerTask(TaskRef(c["pk"], c["label"], c["section"]), c["heading"], c["leads"], tuple(c["deadlines"]),
+                         tuple(c["targets"]))
+        pairs.append(PeerPair(TaskKey(p["parent"][0], tuple(p["parent"][1])), child, p["score"],
+                              tuple((kind, text) for kind, text in p["differences"])))
+    return PeerDigest(tuple(pairs))

@@ -414,3 +414,20 @@ class ImportDraft(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/imports/{self.pk}/"
+
+
+class StoredAlignment(models.Model):
+    """What the peers page needs of the alignment of one plan (child) with another (parent): the pairs with the
+    child's tasks as printed (``alignment.PeerDigest`` as JSON), kept so that a page comparing a plan with a
+    hundred others need not recompute them in every process. ``versions`` names the two plans' versions it was
+    computed from (``alignment.versions``); a revised plan makes it stale, and it is computed again."""
+
+    child = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    parent = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    versions = models.CharField(max_length=120)
+    data = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "方案对照结果"
+        constraints = [models.UniqueConstraint(fields=["child", "parent"], name="one_stored_alignment_per_pair")]

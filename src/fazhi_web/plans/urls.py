@@ -28,6 +28,7 @@ urlpatterns = [
     path("plans/<int:pk>/parent/", align.set_parent, name="plan-parent"),
     path("tasks/<int:pk>/", pages.task_detail, name="task"),
     path("tasks/<int:pk>/peers/", align.task_peers, name="task-peers"),
+    path("tasks/<int:pk>/peers/job/", align.peers_job, name="task-peers-job"),
     path("my/", pages.my_tasks, name="my-tasks"),
     path("search/", pages.search, name="search"),
     path("public/", public.plans, name="public-plans"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from fazhi.export.ledger import NOT_REPORTED, Ledger, LedgerRow, target_line
@@ -40,11 +40,18 @@ def build_ledger(user: AnyUser, cycle: Cycle, as_of: date, unit: Unit | None = N
                   cycle=cycle.label, as_of=as_of, rows=rows, scope=scope, summary=unit is None)
 
 
-def _assignments(cycle: Cycle, unit: Unit | None) -> list[Assignment]:
+def row_count(cycle: Cycle, unit: Unit | None = None) -> int:
+    """How many rows the ledger has: a large one is built as a background job (views.ledger)."""
+    return _rows(cycle, unit).count()
+
+
+def _rows(cycle: Cycle, unit: Unit | None) -> QuerySet[Assignment]:
     found = Assignment.objects.filter(task__plan_id=cycle.plan_id, task__status=TaskStatus.ACTIVE)
-    if unit is not None:
-        found = found.filter(unit=unit)
-    found = found.select_related("task", "task__section", "unit")
+    return found if unit is None else found.filter(unit=unit)
+
+
+def _assignments(cycle: Cycle, unit: Unit | None) -> list[Assignment]:
+    found = _rows(cycle, unit).select_related("task", "task__section", "unit")
     return sorted(found, key=lambda a: (a.task.order, a.task_id, _ROLE_ORDER.get(a.role, 9), a.unit.name))
 
 
@@ -62,6 +69,10 @@ def _row(assignment: Assignment, report: Report | None, targets: list[Target], e
                      progress=report.get_progress_display(), done=report.done, problems=report.problems,
                      next_steps=report.next_steps, targets=lines, evidence=evidence.get(report.pk, 0),
                      submitted_at=submitted)
+
+
+def file_name(cycle: Cycle, unit: Unit | None) -> str:
+    return f"{cycle.plan.title[:40]}_{cycle.label}_{unit.name + '_' if unit else ''}进展台账.xlsx"
 
 
 def has_ledger(cycle: Cycle, unit: Unit) -> bool:

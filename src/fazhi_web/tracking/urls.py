@@ -64,6 +64,7 @@ from .views import ledger as ledger_views  # noqa: E402
 
 urlpatterns += [
     path("cycles/<int:pk>/ledger.xlsx", ledger_views.whole, name="cycle-ledger"),
+    path("cycles/<int:pk>/ledger/job/", ledger_views.whole_job, name="cycle-ledger-job"),
     path("cycles/<int:pk>/units/<int:unit>/ledger.xlsx", ledger_views.for_unit, name="cycle-unit-ledger"),
 ]
 

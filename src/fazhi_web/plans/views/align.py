@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,8 +22,10 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi import model as core
-from fazhi.align import KIND_LABELS, VERDICT_LABELS, Alignment, Pair, TaskKey
-from fazhi.align import peers as core_peers
+from fazhi.align import KIND_LABELS, VERDICT_LABELS, Pair, TaskKey
+from fazhi_web.jobs.access import unfinished_job
+from fazhi_web.jobs.actions import enqueue_job
+from fazhi_web.jobs.models import JobKind
 
 from .. import access, actions, alignment
 from ..alignment import CorePlan, TaskRef
@@ -50,10 +53,6 @@ def marked(text: str, shared: Iterable[str]) -> SafeString:
     return mark_terms(text, [(piece, "same") for piece in sorted(pieces, key=len, reverse=True)])
 
 
-def lead_names(task: core.Task) -> str:
-    return "、".join(u.name for u in task.lead_units) or "、".join(u.name for u in task.own_units[:3])
-
-
 @dataclass
 class Side:
     """One task as the page shows it: its DB id for the link, its printed number, title and values."""
@@ -63,11 +62,19 @@ class Side:
 
     @property
     def heading(self) -> str:
-        return self.task.title or self.task.text[:60]
+        return alignment.heading(self.task)
 
     @property
     def leads(self) -> str:
-        return lead_names(self.task)
+        return alignment.lead_names(self.task)
+
+    @property
+    def deadlines(self) -> tuple[str, ...]:
+        return tuple(d.text for d in self.task.deadlines)
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return tuple(t.text for t in self.task.targets)
 
 
 @dataclass
@@ -262,16 +269,35 @@ def plan_coverage(request: HttpRequest, plan: Plan, tasks: Iterable[Task]) -> Pl
 @dataclass
 class PeerLine:
     plan: Plan
-    side: Side | None  # None: no corresponding task in this plan
+    side: alignment.PeerTask | None  # None: no corresponding task in this plan
     score: int | None
     differences: list[tuple[str, str]]
     flagged: set[str]  # kinds of difference to show in the warning colour: deadline, target, unit
 
 
+def peer_lines(key: TaskKey, others: list[Plan], digests: dict[int, alignment.PeerDigest]) -> list[PeerLine]:
+    """For each other plan with a stored alignment, its tasks corresponding to the chosen one (or a line saying
+    it has none). The differences are the peer's values against the chosen task's (fazhi.align.peers)."""
+    lines: list[PeerLine] = []
+    for other in others:
+        if other.pk not in digests:
+            continue
+        matches = digests[other.pk].matches(key)
+        if not matches:
+            lines.append(PeerLine(other, None, None, [], set()))
+        for match in matches:
+            lines.append(PeerLine(other, match.child, round(match.score * 100), list(match.differences),
+                                  {kind for kind, _ in match.differences}))
+    return lines
+
+
 @login_required
 @require_GET
 def task_peers(request: HttpRequest, pk: int) -> HttpResponse:
-    """The chosen task beside the corresponding tasks of every other plan of the same level one may read."""
+    """The chosen task beside the corresponding tasks of every other plan of the same level one may read.
+
+    Each comparison is stored once computed (``alignment.store_peer``); a few missing ones are computed here,
+    more are left to a background job the page offers (a province's counties: a hundred alignments)."""
     task = access.get_task_for_user(request.user, pk)
     plan = task.plan
     access.require_whole_plan(request.user, plan)
@@ -279,28 +305,26 @@ def task_peers(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = _side(mine, alignment.task_key(task))
     if chosen is None:
         raise Http404("该任务不在方案的现行版本中")
-    others = list(access.overseen_plans(request.user).exclude(pk=plan.pk)
-                  .filter(jurisdiction__level=plan.jurisdiction.level).select_related("jurisdiction")
-                  .order_by("jurisdiction__name", "title"))
-    core_others = {str(o.pk): alignment.core_plan(o) for o in others}
-    by_pk = {str(o.pk): o for o in others}
-    lines: list[PeerLine] = []
-    def aligned(name: str, _: object) -> Alignment:  # the alignments the pages keep (plans/alignment.py)
-        return alignment.compare(by_pk[name], plan).alignment
-
-    for row in core_peers.compare(chosen.task, mine.plan, [(name, c.plan) for name, c in core_others.items()],
-                                  aligned):
-        other = by_pk[row.name]
-        if not row.matches:
-            lines.append(PeerLine(other, None, None, [], set()))
-        for match in row.matches:
-            side = _side(core_others[row.name], TaskKey.of(match.task))
-            if side is None:
-                continue
-            lines.append(PeerLine(other, side, round(match.score * 100),
-                                  [(d.kind, d.describe()) for d in match.differences],
-                                  {d.kind for d in match.differences}))
+    others = list(alignment.peer_plans(request.user, plan))
+    digests = alignment.stored_peers(plan, others)
+    missing = [o for o in others if o.pk not in digests]
+    if len(missing) <= settings.FAZHI_PEERS_DIRECT_ALIGNMENTS:
+        digests.update((other.pk, alignment.store_peer(other, plan)) for other in missing)
+        missing = []
     return render(request, "plans/peers.html", {
-        "task": task, "chosen": chosen, "lines": lines, "others": others,
-        "level": plan.jurisdiction.get_level_display(),
+        "task": task, "chosen": chosen, "lines": peer_lines(alignment.task_key(task), others, digests),
+        "others": others, "missing": missing, "level": plan.jurisdiction.get_level_display(),
+        "job": unfinished_job(request.user, JobKind.PEER_ALIGNMENTS, {"plan": plan.pk, "task": task.pk}),
     })
+
+
+@login_required
+@require_POST
+def peers_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the job that compares the chosen task's plan with every other plan of its level, then come back."""
+    task = access.get_task_for_user(request.user, pk)
+    access.require_whole_plan(request.user, task.plan)
+    job = enqueue_job(kind=JobKind.PEER_ALIGNMENTS, owner=request.user, jurisdiction=task.plan.jurisdiction,  # type: ignore[arg-type]
+                      title=f"{task.plan.title}：与同级方案逐项对照", arguments={"plan": task.plan_id, "task": task.pk},
+                      reuse=True)
+    return redirect(job.landing_url)

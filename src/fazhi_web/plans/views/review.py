@@ -22,19 +22,22 @@ from ..models import DraftStatus, Unit, UnitGroup
 
 @login_required
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file is checked (type, size) and stored at once; reading it is a background job, whose page shows
+    its progress and takes the office to the draft's review when it is read (or says why it could not be)."""
     place = access.get_jurisdiction_for_user(request.user, pk, manage=True)
     form = UploadForm(request.POST or None, request.FILES or None, jurisdiction=place,
                       initial={"revises": request.GET.get("revises")})
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         try:
-            draft = actions.import_document(jurisdiction=place, filename=upload_file.name, data=upload_file.read(),
-                                            user=request.user, revises=form.cleaned_data["revises"])
+            job = actions.start_import(jurisdiction=place, filename=upload_file.name, data=upload_file.read(),
+                                       user=request.user, revises=form.cleaned_data["revises"])  # type: ignore[arg-type]
         except actions.ActionError as error:
             form.add_error("file", str(error))
         else:
-            messages.success(request, f"已读取“{upload_file.name}”：{len(draft.content['tasks'])} 项任务，请逐项核对后发布。")
-            return redirect("draft", pk=draft.pk)
+            if job.landing_url != job.get_absolute_url():  # read already (jobs run in the request in tests)
+                messages.success(request, job.message)
+            return redirect(job.landing_url)
     return render(request, "plans/upload.html", {"place": place, "form": form}, status=400 if form.errors else 200)
 
 
