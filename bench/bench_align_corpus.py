@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_align_corpus.py --sizes 10,100,1000
 
 Each size runs in a fresh process so its peak resident memory (ru_maxrss) is its own; the peak covers
-the whole run, generated plans included. Generation (bench/perturb.py, from samples/plans) is timed apart
+the whole run, generated plans included. Generation (fazhi.perturb, from samples/plans) is timed apart
 from indexing and searching. The quality line follows every reworded task (synonyms replaced, figures
 moved) to its best match and asks whether that match is a copy of the same sample task; from 100 plans
 up, verbatim copies of every sample task abound, so it is near 1 by construction (10 plans tell more).
@@ -29,9 +29,7 @@ import fazhi
 from fazhi.align import TaskKey
 from fazhi.align.corpus import CorpusIndex, Counterpart
 from fazhi.model import Plan
-
-sys.path.insert(0, str(Path(__file__).parent))
-from perturb import Origin, perturbed_plans_with_origins
+from fazhi.perturb import Origin, perturbed_plans_with_origins
 
 
 def main() -> None:

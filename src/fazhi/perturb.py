@@ -1,4 +1,6 @@
-"""Many plausible plans from a few real ones, for measuring the corpus index (never for tests).
+"""Many plausible plans from a few real ones: for measuring the corpus index (``perturbed_plans``) and
+for the web application's data generator (``derive_plan``: one sample turned into a neighbouring
+jurisdiction's plan, its place names replaced and its years moved).
 
 A generated plan is one sample plan (sometimes two, concatenated, so the mean is about 100 tasks) with
 its tasks reordered within their sections, some reworded with official-style synonyms, 10–20% dropped,
@@ -13,14 +15,16 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from fazhi.align import TaskKey
-from fazhi.model import Plan, Task
+from fazhi.model import Deadline, Heading, Plan, PlanMeta, Target, Task, UnitRef
 from fazhi.numerals import to_int
 from fazhi.script import is_traditional, to_traditional
+
+_Sub = Callable[[str], str]
 
 # Official-style near synonyms, written both ways round in use: either word may replace the other.
 # Equal lengths on purpose (see the module docstring).
@@ -296,3 +300,90 @@ def _chinese(n: int) -> str:
         return _DIGITS[n]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+# ---------------------------------------------------------------- one plan from one sample (the data generator)
+
+def derive_plan(base: Plan, *, seed: str, rename: Mapping[str, str], period: tuple[int, int] | None = None,
+                title: str | None = None) -> Plan:
+    """``base`` as a neighbouring jurisdiction's plan would read: place names replaced (``rename``, old → new;
+    equal lengths keep the source spans valid), tasks reordered within their sections, some reworded, 10–20%
+    dropped, a few spliced from the others' sentences, percentages nudged, and its years moved so that its
+    period starts at ``period[0]`` (the period itself becomes ``period``). The same for the same seed."""
+    rng = random.Random(seed)
+    plan = rename_places(base, rename)
+    years = period[0] - base.meta.period[0] if period and base.meta.period else 0
+    keyed = [(0, t) for t in plan.tasks]
+    origins = {TaskKey.of(t): Origin(0, TaskKey.of(t), "kept") for t in plan.tasks}
+    reordered, _ = _reorder(keyed, origins, rng)
+    drop = rng.uniform(0.10, 0.20)
+    reword = rng.uniform(0.3, 0.7)
+    out = [_move_figures(_reword(t, rng) if rng.random() < reword else t, years, rng)
+           for _, t in reordered if rng.random() >= drop]
+    out = _in_section_order(out + _splice(out, keyed, rng, rng.randint(1, 4)))
+    return replace(plan, tasks=tuple(out), meta=_moved_meta(plan.meta, years, period, title))
+
+
+_ANY_YEAR = re.compile(r"(?<!\d)20[0-3]\d(?!\d)")
+_YEAR_RANGE = re.compile(r"(?<!\d)(20[0-3]\d)(\s*[—\-－–~至到]\s*)(20[0-3]\d)(?!\d)")
+
+
+def _moved_meta(meta: PlanMeta, years: int, period: tuple[int, int] | None, title: str | None) -> PlanMeta:
+    """The plan's title, document number and date moved by ``years``; a printed year range becomes ``period``."""
+    def shift(match: re.Match[str]) -> str:
+        return str(int(match.group(0)) + years)
+
+    def span(match: re.Match[str]) -> str:
+        assert period is not None
+        return f"{period[0]}{match.group(2)}{period[1]}"
+
+    new_title = title or meta.title or ""
+    new_title = _YEAR_RANGE.sub(span, new_title) if period else new_title
+    if not (period and _YEAR_RANGE.search(new_title)):
+        new_title = _ANY_YEAR.sub(shift, new_title)
+    return replace(meta, title=new_title or None, period=period or meta.period, date=_shift_date(meta.date, years),
+                   doc_number=_ANY_YEAR.sub(shift, meta.doc_number) if meta.doc_number else meta.doc_number)
+
+
+def rename_places(plan: Plan, rename: Mapping[str, str]) -> Plan:
+    """Every place name of ``rename`` (old → new) replaced in the plan's metadata, headings, tasks, unit names,
+    deadlines and targets; in a traditional-script plan the traditional forms are replaced too."""
+    table = dict(rename)
+    if plan.script == "hant":
+        table.update({to_traditional(old): to_traditional(new) for old, new in rename.items()})
+    if not table:
+        return plan
+    pattern = re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True))))
+
+    def sub(text: str) -> str:
+        return pattern.sub(lambda m: table[m.group(0)], text)
+
+    meta = replace(plan.meta, title=sub(plan.meta.title) if plan.meta.title else plan.meta.title,
+                   jurisdiction=sub(plan.meta.jurisdiction) if plan.meta.jurisdiction else plan.meta.jurisdiction,
+                   issuers=tuple(sub(i) for i in plan.meta.issuers), parents=tuple(sub(p) for p in plan.meta.parents))
+    headings = tuple(_renamed_heading(h, sub) for h in plan.headings)
+    return replace(plan, meta=meta, headings=headings, tasks=tuple(_renamed_task(t, sub) for t in plan.tasks))
+
+
+def _renamed_heading(heading: Heading, sub: _Sub) -> Heading:
+    return replace(heading, title=sub(heading.title))
+
+
+def _renamed_task(task: Task, sub: _Sub) -> Task:
+    units = tuple(_renamed_unit(u, sub) for u in task.units)
+    deadlines = tuple(_renamed_deadline(d, sub) for d in task.deadlines)
+    targets = tuple(_renamed_target(t, sub) for t in task.targets)
+    return replace(task, title=sub(task.title) if task.title else task.title, text=sub(task.text), units=units,
+                   deadlines=deadlines, targets=targets)
+
+
+def _renamed_unit(unit: UnitRef, sub: _Sub) -> UnitRef:
+    return replace(unit, name=sub(unit.name), resolved=sub(unit.resolved) if unit.resolved else unit.resolved)
+
+
+def _renamed_deadline(deadline: Deadline, sub: _Sub) -> Deadline:
+    return replace(deadline, text=sub(deadline.text))
+
+
+def _renamed_target(target: Target, sub: _Sub) -> Target:
+    return replace(target, text=sub(target.text), metric=sub(target.metric))
