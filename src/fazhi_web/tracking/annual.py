@@ -34,7 +34,7 @@ from fazhi_web.plans.models import Plan, PlanStatus, Target, Task, TaskStatus, U
 
 from . import dashboard
 from .models import AnnualReport, AnnualReportStatus, Progress, Report, ReportKind, ReportStatus
-from .state import status_of
+from .state import records_for, status_of
 
 PROMPT = "【请补充"
 LEADERSHIP_WORDS = ("第一责任人", "主要负责人")
@@ -57,7 +57,9 @@ def assemble(plan: Plan, *, year: int, unit: Unit | None, as_of: date) -> dict[s
     tasks = {t.pk: t for t in Task.objects.filter(pk__in={p.task_id for p in parts}, status=TaskStatus.ACTIVE)
              .select_related("plan", "section").prefetch_related("deadlines")}
     progress = dashboard.latest_progress(facts)
-    overdue = [p for p in parts if status_of(tasks[p.task_id], as_of, unit_id=p.unit_id).state == TaskState.OVERDUE]
+    records = records_for(tasks)
+    overdue = [p for p in parts if status_of(tasks[p.task_id], as_of, unit_id=p.unit_id, records=records).state
+               == TaskState.OVERDUE]
     reports = _reports_of_year(plan, year, unit)
     figures = _figures(facts, parts, progress, overdue, len(reports), unit)
     issuer = unit.name if unit else f"{plan.jurisdiction.name}人民政府"

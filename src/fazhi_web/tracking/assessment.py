@@ -41,7 +41,7 @@ from .models import (
     SupervisionOrder,
     TargetValue,
 )
-from .state import DONE_STATUSES, status_of
+from .state import DONE_STATUSES, records_for, status_of
 
 SUBMITTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.ACCEPTED)
 METHODS = {"rules": "考核评分规则", "indicators": "指标体系"}
@@ -130,10 +130,11 @@ def _tasks(year: int, as_of: date, assignments: list[Assignment], counts: dict[i
                                      progress=Progress.DONE, status__in=DONE_STATUSES, submitted_at__isnull=False)
     for report in finished.order_by("submitted_at", "pk"):
         done.setdefault((report.task_id, report.unit_id), report)
+    records = records_for(a.task_id for a in assignments)
     for a in assignments:
         if a.role == AssignmentRole.PARTICIPATING:
             continue
-        due = status_of(a.task, as_of, unit_id=a.unit_id).due
+        due = status_of(a.task, as_of, unit_id=a.unit_id, records=records).due
         report = done.get((a.task_id, a.unit_id))
         finished_on = _day(report.submitted_at) if report is not None else None
         if finished_on is not None and finished_on > as_of:

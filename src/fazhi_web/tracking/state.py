@@ -3,12 +3,14 @@ granted extensions and the reports — the core's rules (``fazhi.tracking``) app
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from fazhi.schedule import next_due
 from fazhi.tracking import TaskState, implied_due, task_state
-from fazhi_web.plans.models import Task
+from fazhi_web.plans.models import Assignment, AssignmentRole, Task
 
 from .models import DecisionStatus, Extension, Progress, Report, ReportKind, ReportStatus
 
@@ -41,26 +43,64 @@ def printed_due(task: Task, as_of: date) -> date | None:
     return None
 
 
-def _is_done(task: Task, unit_id: int | None) -> bool:
-    """Done for a unit when its own approved report says 已完成; done for the task when every lead unit's does."""
-    finished = set(Report.objects.filter(task=task, kind=ReportKind.CONSOLIDATED, status__in=DONE_STATUSES,
-                                         progress=Progress.DONE).values_list("unit_id", flat=True))
-    if unit_id is not None:
-        return unit_id in finished
-    leads = set(task.assignments.filter(role="lead").values_list("unit_id", flat=True))
-    return bool(leads) and leads <= finished
+@dataclass(frozen=True)
+class Records:
+    """What the states of many tasks rest on, read once for all of them: the granted extensions (latest decision
+    first), the units whose approved consolidated report says 已完成, and — when asked for — each task's lead
+    units. Pages listing many tasks read these once (``records_for``) instead of once per row."""
+
+    extensions: dict[int, list[Extension]]  # task → its granted extensions, latest decided first
+    finished: dict[int, set[int]]  # task → units done with it
+    leads: dict[int, set[int]] | None = None  # task → lead units (None: not read)
+
+    def extension(self, task_id: int, unit_id: int | None) -> Extension | None:
+        """The latest granted extension of the task (for the unit, when one is given)."""
+        return next((e for e in self.extensions.get(task_id, []) if unit_id is None or e.unit_id == unit_id), None)
+
+    def is_done(self, task_id: int, unit_id: int | None) -> bool:
+        """Done for a unit when its own approved report says 已完成; done for the task when every lead unit's does."""
+        finished = self.finished.get(task_id, set())
+        if unit_id is not None:
+            return unit_id in finished
+        if self.leads is None:
+            raise ValueError("records_for(..., leads=True) is needed for the state of a whole task")
+        leads = self.leads.get(task_id, set())
+        return bool(leads) and leads <= finished
 
 
-def status_of(task: Task, as_of: date, *, warn_days: int = 14, unit_id: int | None = None) -> TaskStatus:
+def records_for(task_ids: Iterable[int], *, leads: bool = False) -> Records:
+    """The records behind the states of these tasks, in two queries (three with the lead units)."""
+    ids = set(task_ids)
+    extensions: dict[int, list[Extension]] = defaultdict(list)
+    for extension in Extension.objects.filter(task_id__in=ids, status=DecisionStatus.GRANTED).order_by(
+            "-decided_at", "pk"):
+        extensions[extension.task_id].append(extension)
+    finished: dict[int, set[int]] = defaultdict(set)
+    for task_id, unit_id in Report.objects.filter(task_id__in=ids, kind=ReportKind.CONSOLIDATED,
+                                                  status__in=DONE_STATUSES, progress=Progress.DONE).values_list(
+            "task_id", "unit_id"):
+        finished[task_id].add(unit_id)
+    lead_units: dict[int, set[int]] | None = None
+    if leads:
+        lead_units = defaultdict(set)
+        for task_id, unit_id in Assignment.objects.filter(task_id__in=ids, role=AssignmentRole.LEAD).values_list(
+                "task_id", "unit_id"):
+            lead_units[task_id].add(unit_id)
+    return Records(dict(extensions), dict(finished), lead_units)
+
+
+def status_of(task: Task, as_of: date, *, warn_days: int = 14, unit_id: int | None = None,
+              records: Records | None = None) -> TaskStatus:
+    """The task's due date and state on the day (for a unit, or for the whole task). Give ``records`` (from
+    ``records_for``) when asking for many tasks; the task's deadlines and plan should be read with it."""
+    if records is None:
+        records = records_for([task.pk], leads=unit_id is None)
     due = printed_due(task, as_of)
-    extension = Extension.objects.filter(task=task, status=DecisionStatus.GRANTED)
-    if unit_id is not None:
-        extension = extension.filter(unit_id=unit_id)
-    granted = extension.order_by("-decided_at").first()
+    granted = records.extension(task.pk, unit_id)
     extended_from = None
     if granted is not None:
         extended_from, due = due, granted.requested_due
-    done = _is_done(task, unit_id)
+    done = records.is_done(task.pk, unit_id)
     return TaskStatus(due, task_state(due, done=done, as_of=as_of, warn_days=warn_days), extended_from)
 
 

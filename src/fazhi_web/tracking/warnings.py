@@ -18,7 +18,7 @@ from fazhi.tracking import TaskState
 from fazhi_web.plans.models import Assignment, PlanStatus, Role, TaskStatus, Unit
 
 from .models import Cycle, Report, ReportStatus
-from .state import status_of
+from .state import records_for, status_of
 
 SENT = (ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.ACCEPTED)
 
@@ -40,9 +40,11 @@ def task_warnings(*, as_of: date, days: int) -> Iterator[DueWarning]:
                                              unit__in=_staffed_units())
                    .select_related("task", "task__plan", "unit").prefetch_related("task__deadlines")
                    .order_by("task__plan_id", "task__order", "unit__name"))
-    for assignment in assignments:
+    found = list(assignments)
+    records = records_for(a.task_id for a in found)
+    for assignment in found:
         task, unit = assignment.task, assignment.unit
-        status = status_of(task, as_of, warn_days=days, unit_id=unit.pk)
+        status = status_of(task, as_of, warn_days=days, unit_id=unit.pk, records=records)
         if status.due is None or status.state not in (TaskState.DUE_SOON, TaskState.OVERDUE):
             continue
         gap = (status.due - as_of).days

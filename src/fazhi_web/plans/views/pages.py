@@ -199,13 +199,15 @@ def _section_chain(section: Section | None) -> list[Section]:
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """The unit's tasks, lead (or responsible) then participating, each with its state and soonest date first."""
-    from fazhi_web.tracking.state import status_of
+    from fazhi_web.tracking.state import records_for, status_of
 
     units = access.unit_ids(request.user)
-    assignments = Assignment.objects.filter(unit_id__in=units, task__in=access.visible_tasks(request.user)) \
-        .select_related("task", "task__plan", "unit").prefetch_related("task__deadlines", "task__targets")
+    assignments = list(Assignment.objects.filter(unit_id__in=units, task__in=access.visible_tasks(request.user))
+                       .select_related("task", "task__plan", "unit").prefetch_related("task__deadlines",
+                                                                                      "task__targets"))
     as_of = today()
-    rows = [(a, status_of(a.task, as_of, unit_id=a.unit_id)) for a in assignments]
+    records = records_for(a.task_id for a in assignments)
+    rows = [(a, status_of(a.task, as_of, unit_id=a.unit_id, records=records)) for a in assignments]
     rows.sort(key=lambda r: (r[1].state == "done", r[1].due is None, r[1].due or as_of, r[0].task.plan_id,
                              r[0].task.order))
     return render(request, "plans/my_tasks.html", {

@@ -18,7 +18,7 @@ from fazhi_web.plans.models import Assignment, AssignmentRole, Plan, Task
 
 from .. import access, actions
 from ..forms import ExtensionForm, OrderForm, ReplyForm
-from ..state import status_of
+from ..state import records_for, status_of
 
 
 @login_required
@@ -77,11 +77,13 @@ def supervision(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _overdue(plan: Plan, as_of: date) -> list[tuple[Task, Assignment, object]]:
     rows = []
-    tasks = plan.tasks.filter(status="active").prefetch_related("deadlines", "assignments__unit").order_by("order")
+    tasks = list(plan.tasks.filter(status="active").prefetch_related("deadlines", "assignments__unit")
+                 .order_by("order"))
+    records = records_for(task.pk for task in tasks)
     for task in tasks:
         leads = [a for a in task.assignments.all() if a.role != AssignmentRole.PARTICIPATING]
         for assignment in leads:
-            status = status_of(task, as_of, unit_id=assignment.unit_id)
+            status = status_of(task, as_of, unit_id=assignment.unit_id, records=records)
             if status.state == "overdue":
                 rows.append((task, assignment, status))
     return rows
