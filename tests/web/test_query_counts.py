@@ -219,3 +219,17 @@ def test_assembling_an_annual_report_reads_as_many_queries_for_any_number_of_tas
         before = _assembly_queries(small.plan, small.lead if for_unit else None)
         after = _assembly_queries(big.plan, big.lead if for_unit else None)
     assert before == after <= 16
+
+
+def test_the_list_of_jurisdictions_reads_as_many_queries_for_more_jurisdictions(login: Login) -> None:
+    """An upper viewer's list names each place under its ancestors; more places at the same depths, same count."""
+    upper = login("upper")
+    page = Page("upper", _get("jurisdictions"), 12)
+    before = _count(page, None, upper)  # type: ignore[arg-type]
+    bazhong = Jurisdiction.objects.get(name="巴中市")
+    added = Jurisdiction.objects.create(name="计数州", level="prefecture", parent=bazhong.parent)
+    for name, parent in [("计数一县", bazhong), ("计数二县", bazhong), ("计数三县", added)]:
+        Jurisdiction.objects.create(name=name, level="county", parent=parent)
+    after = _count(page, None, upper)  # type: ignore[arg-type]
+    assert "四川省 › </span><span class=\"muted\">计数州 › </span>计数三县" in upper.get(reverse("jurisdictions")).content.decode()
+    assert before == after <= page.bound

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from .. import access
 from ..highlight import mark_terms
-from ..models import Assignment, AssignmentRole, Deadline, Plan, Role, Section, Task, Unit
+from ..models import Assignment, AssignmentRole, Deadline, Jurisdiction, Plan, Role, Section, Task, Unit
 from ..search import terms
 
 
@@ -50,14 +50,33 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def jurisdictions(request: HttpRequest) -> HttpResponse:
-    places = access.visible_jurisdictions(request.user).annotate(
+    places = list(access.visible_jurisdictions(request.user).annotate(
         plan_count=Count("plans", filter=Q(plans__status="published"), distinct=True),
-        unit_count=Count("units", distinct=True)).select_related("parent")
+        unit_count=Count("units", distinct=True)))
+    chains = _ancestor_names(places)
     managed = access.managed_jurisdiction_ids(request.user)
     return render(request, "plans/jurisdictions.html", {
-        "places": sorted(places, key=lambda p: [a.name for a in p.ancestors()] + [p.name]),
+        "places": sorted(((p, chains[p.pk]) for p in places), key=lambda row: [*row[1], row[0].name]),
         "managed": managed, "drafts": access.open_drafts(request.user).select_related("document", "jurisdiction"),
     })
+
+
+def _ancestor_names(places: list[Jurisdiction]) -> dict[int, list[str]]:
+    """Each place's ancestors' names, the top first — read a level at a time, never a place at a time."""
+    known = {p.pk: (p.parent_id, p.name) for p in places}
+    missing = {parent for parent, _ in known.values() if parent and parent not in known}
+    while missing:
+        known |= {pk: (parent, name) for pk, parent, name in
+                  Jurisdiction.objects.filter(pk__in=missing).values_list("pk", "parent_id", "name")}
+        missing = {parent for parent, _ in known.values() if parent and parent not in known}
+    chains = {}
+    for place in places:
+        chain, node = [], place.parent_id
+        while node:
+            chain.append(known[node][1])
+            node = known[node][0]
+        chains[place.pk] = chain[::-1]
+    return chains
 
 
 @login_required
