@@ -141,6 +141,16 @@ def test_the_generated_office_opens_its_plans_pages(made: Summary, county_plan: 
         assert client.get(reverse(name, args=[county_plan.pk])).status_code == 200, name
 
 
+def test_a_reporter_and_the_leader_open_their_units_generated_report(made: Summary, county_plan: Plan) -> None:
+    report = Report.objects.filter(task__plan=county_plan, status=ReportStatus.ACCEPTED).first()
+    assert report is not None
+    for role in (Role.REPORTER, Role.LEADER):
+        client = Client()
+        client.force_login(User.objects.get(memberships__unit=report.unit_id, memberships__role=role))
+        response = client.get(reverse("report", args=[report.pk]))
+        assert response.status_code == 200 and report.done[:10] in response.content.decode()
+
+
 def test_another_units_reporter_cannot_open_a_report(made: Summary, county_plan: Plan) -> None:
     report = Report.objects.filter(task__plan=county_plan).first()
     assert report is not None
