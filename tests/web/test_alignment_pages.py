@@ -20,9 +20,10 @@ from django.urls import reverse
 
 import fazhi
 from fazhi.align import align
+from fazhi_web.jobs.models import Job, JobKind, JobStatus
 from fazhi_web.plans import actions, alignment
 from fazhi_web.plans.demo import samples_dir
-from fazhi_web.plans.models import Jurisdiction, Plan, Task
+from fazhi_web.plans.models import Jurisdiction, Plan, StoredAlignment, Task
 from fazhi_web.plans.views.align import ordered_candidates
 
 pytestmark = pytest.mark.django_db
@@ -262,6 +263,37 @@ def test_the_peer_view_lists_the_other_countys_corresponding_task(nation: Client
     assert "牵头单位不同" in page and 'class="differs"' in page  # 泾川县 names other lead units
     task_page = nation.get(reverse("task", kwargs={"pk": chosen.pk})).content.decode()
     assert reverse("task-peers", kwargs={"pk": chosen.pk}) in task_page
+
+
+def test_with_many_peers_missing_the_page_offers_a_job_and_shows_its_stored_result(
+        nation: Client, jingchuan: Plan, settings: object) -> None:
+    settings.FAZHI_PEERS_DIRECT_ALIGNMENTS = 0  # type: ignore[attr-defined]  # as with a province's hundred counties
+    pingchang = Plan.objects.get(jurisdiction__name="平昌县")
+    chosen = task_titled(pingchang, "深入推进“放管服”改革")
+    url = reverse("task-peers", kwargs={"pk": chosen.pk})
+    before = nation.get(url)
+    assert before.context["lines"] == [] and [p.pk for p in before.context["missing"]] == [jingchuan.pk]
+    job_url = reverse("task-peers-job", kwargs={"pk": chosen.pk})
+    assert f'action="{job_url}"' in before.content.decode()
+    assert nation.post(job_url)["Location"] == url  # the job ran (in the request, in tests) and comes back here
+    job = Job.objects.get(kind=JobKind.PEER_ALIGNMENTS)
+    assert (job.status, job.result_url) == (JobStatus.DONE, url) and "1 个同级方案" in job.message
+    assert StoredAlignment.objects.filter(child=jingchuan, parent=pingchang).exists()
+    alignment.clear_caches()  # another process: only the database holds the comparison
+    after = nation.get(url)
+    assert after.context["missing"] == []
+    peer = task_titled(jingchuan, "深入推进“放管服”改革")
+    assert any(line.side and line.side.ref.pk == peer.pk and line.score >= 90 for line in after.context["lines"])
+    assert "牵头单位不同" in after.content.decode()
+
+
+def test_a_stored_peer_comparison_is_made_again_when_a_plan_is_revised(jingchuan: Plan) -> None:
+    pingchang = Plan.objects.get(jurisdiction__name="平昌县")
+    alignment.store_peer(jingchuan, pingchang)
+    assert set(alignment.stored_peers(pingchang, [jingchuan])) == {jingchuan.pk}
+    Plan.objects.filter(pk=jingchuan.pk).update(revision=F("revision") + 1)
+    jingchuan.refresh_from_db()
+    assert alignment.stored_peers(pingchang, [jingchuan]) == {}
 
 
 def test_peers_are_only_plans_the_reader_may_read_whole(login: Login) -> None:

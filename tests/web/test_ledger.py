@@ -1,6 +1,7 @@
 """The progress ledger (进展台账) of a cycle as .xlsx: the office's whole ledger matches the database row by row,
 a unit's people get their own unit's rows only, drafts stay with their unit, withdrawn evidence is not
-counted, and the cycle page offers each person the ledger they may download. Who may open each URL: the
+counted, and the cycle page offers each person the ledger they may download; a whole ledger too large for the
+request is built as a background job and downloaded from the job's page. Who may open each URL: the
 rows in test_permissions.py."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.export import ledger as core
+from fazhi_web.jobs.models import Job, JobKind, JobStatus
 from fazhi_web.plans.models import Assignment, AssignmentRole, Plan, Task, TaskStatus, Unit
 from fazhi_web.tracking import actions
 from fazhi_web.tracking.ledger import build_ledger
@@ -125,6 +128,35 @@ def test_the_whole_ledger_keeps_its_filters_and_its_chinese_file_name(login: Log
     assert sheet["A1"].value == f"{reported_cycle.plan.title} {reported_cycle.label} 进展台账"
     assert sheet.auto_filter.ref == f"A{FIRST - 1}:N{sheet.max_row}"
     assert sheet.print_title_rows == f"${FIRST - 1}:${FIRST - 1}"
+
+
+def test_a_large_whole_ledger_is_built_as_a_job_and_downloaded_from_its_page(
+        login: Login, reported_cycle: Cycle, settings: Any) -> None:
+    office = login("office")
+    direct = _rows(_download(office, _whole(reported_cycle)))
+    settings.FAZHI_LEDGER_DIRECT_ROWS = len(direct) - 1  # one row too many to build in the request
+    offer = office.get(_whole(reported_cycle))
+    assert offer.status_code == 200 and "text/html" in offer["Content-Type"]
+    job_url = reverse("cycle-ledger-job", kwargs={"pk": reported_cycle.pk})
+    assert f"共 {len(direct)} 行" in offer.content.decode() and f'action="{job_url}"' in offer.content.decode()
+    started = office.post(job_url)
+    job = Job.objects.get(owner__username="office", kind=JobKind.LEDGER)
+    assert started["Location"] == job.get_absolute_url()
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 3, 3)
+    download = reverse("job-download", kwargs={"pk": job.pk})
+    assert f'href="{download}"' in office.get(job.get_absolute_url()).content.decode()
+    response = office.get(download)
+    assert response["Content-Type"] == XLSX and response["Cache-Control"] == "private, no-store"
+    name = f"{reported_cycle.plan.title[:40]}_{reported_cycle.label}_进展台账.xlsx"
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
+    assert _rows(SimpleNamespace(content=b"".join(response.streaming_content))) == direct  # as the direct download
+    assert login("reporter").get(download).status_code == 404
+
+
+def test_a_reporter_may_not_start_the_whole_ledgers_job(login: Login, cycle: Cycle, settings: Any) -> None:
+    settings.FAZHI_LEDGER_DIRECT_ROWS = 0
+    assert login("reporter").post(reverse("cycle-ledger-job", kwargs={"pk": cycle.pk})).status_code == 403
+    assert not Job.objects.filter(kind=JobKind.LEDGER).exists()
 
 
 def test_the_whole_ledger_shows_summaries_evidence_and_submission_times(
