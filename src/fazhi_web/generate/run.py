@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from fazhi_web.plans.models import Jurisdiction
 
@@ -53,7 +53,17 @@ def generate(*, scale: Scale, seed: int, as_of: date, replace: bool = False,
         if on_place is not None:
             on_place(place)
     summary.examples = _examples(places, scale, made)
+    refresh_statistics()
     return summary
+
+
+def refresh_statistics() -> None:
+    """Let PostgreSQL's planner see the rows just written: after a bulk load its statistics describe the empty
+    tables (autovacuum catches up only later, or never where it is off), and it then picks plans that join every
+    cycle of the province. SQLite's planner needs no such step here."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _build(place: Place, made: dict[str, Jurisdiction], *, scale: Scale, seed: int, period: tuple[int, int],
