@@ -18,3 +18,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; pr
 # in the thread pool and on a real Redis broker too.
 FAZHI_JOBS_BROKER = ""
 FAZHI_JOBS_SYNC = True
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file in WAL mode rather than SQLite's shared in-memory database, whose table locks fail at once instead of
+    # waiting: the browser tests' live server reads pages while the jobs' threads write (ARCHITECTURE.md).
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

@@ -97,21 +97,25 @@ def test_office_uploads_reviews_corrects_and_publishes_a_plan(signed_in: Callabl
 
 
 def test_a_failed_upload_shows_the_readers_message_and_stores_nothing(signed_in: Callable[[str], Page]) -> None:
+    """An empty file is refused on the form; a file the reader cannot read is refused on its job's page."""
     page = signed_in("office")
     stored = ImportDraft.objects.count(), SourceDocument.objects.count()
     open_upload_page(page)
     attempts = [
-        ("空白.txt", b"", "空文件"),
-        ("方案.docx", os.urandom(4096), "无法识别的文件"),
+        ("空白.txt", b"", "空文件", 400),
+        ("方案.docx", os.urandom(4096), "无法识别的文件", 302),
     ]
-    for name, data, message in attempts:
+    for name, data, message, status in attempts:
         page.set_input_files("input[name=file]", files=[{"name": name, "mimeType": "application/octet-stream",
                                                          "buffer": data}])
         with page.expect_response(lambda r: r.request.method == "POST") as answer:
             page.get_by_role("button", name="读取并进入审核").click()
-        assert answer.value.status == 400
+        assert answer.value.status == status
         error = page.get_by_role("alert")
         expect(error).to_contain_text(message)
         assert re.search(r"[\u4e00-\u9fff]", error.inner_text())
+        if status == 302:  # the job's page, with the way back
+            expect(page).to_have_url(re.compile(r"/jobs/\d+/$"))
+            page.get_by_role("link", name="重新上传").click()
         expect(page.locator("h1")).to_have_text("导入方案")
     assert (ImportDraft.objects.count(), SourceDocument.objects.count()) == stored

@@ -88,6 +88,9 @@ class Job(models.Model):
         return str(self.arguments.get("title") or self.get_kind_display())
 
     def is_stale(self, now: datetime | None = None) -> bool:
-        """Running, and not heard from for FAZHI_JOBS_STALE_SECONDS: the process running it has gone."""
+        """Running and not heard from for FAZHI_JOBS_STALE_SECONDS (the process running it has gone), or — when
+        jobs run in the web process, whose pool dies with it — waiting as long (``actions.expire_stale_jobs``)."""
         limit = (now or timezone.now()) - timedelta(seconds=settings.FAZHI_JOBS_STALE_SECONDS)
+        if self.status == JobStatus.QUEUED:
+            return not settings.FAZHI_JOBS_BROKER and self.created_at < limit
         return self.status == JobStatus.RUNNING and (self.heartbeat_at or self.created_at) < limit

@@ -28,7 +28,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
         if job.landing_url != job.get_absolute_url():
             messages.success(request, job.message)
             return HttpResponse(headers={"HX-Redirect": job.landing_url})
-        return render(request, "jobs/_status.html", {"job": job, "poll": POLL_SECONDS})
+        return render(request, "jobs/_status.html", {"job": job, "poll": POLL_SECONDS, "back": _back(job)})
     return render(request, "jobs/job.html", {"job": job, "poll": POLL_SECONDS, "back": _back(job)})
 
 
@@ -60,7 +60,7 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
 def _current(request: HttpRequest, pk: int) -> Job:
     """The job, after giving up on it if the process running it has gone silent (see actions)."""
     job = get_job_for_user(request.user, pk)
-    if not job.finished and actions.expire_stale_jobs(pk=job.pk):
+    if job.is_stale() and actions.expire_stale_jobs(pk=job.pk):  # a poll writes nothing unless it must
         job.refresh_from_db()
     return job
 
