@@ -1,7 +1,11 @@
 """The load benchmark: fazhi served by gunicorn on PostgreSQL, driven by Locust over loopback.
 
-    .venv/bin/python bench/load/run.py --database-url postgres://postgres@127.0.0.1:5432/fazhi_province \\
-        --data-dir /tmp/fazhi-province --label province --users 10,50,200 --duration 60
+    .venv/bin/python bench/load/run.py --scale province --users 10,50,200 --duration 60
+
+With ``--scale`` it uses the PostgreSQL database fazhi_load_<scale> on ``--server`` (default the local one) and
+the data directory var/load-<scale>, and when the database does not exist yet it creates it, migrates it and
+fills it with `fazhi gen-data --scale <scale>` (minutes for a province). ``--database-url`` and ``--data-dir``
+point it at any other instance instead.
 
 It picks real accounts from the database (reporters with their tasks and the current cycle's unreported tasks,
 office administrators with their plan), starts gunicorn with the production configuration
@@ -43,6 +47,8 @@ SEARCH_TERMS = ["行政执法", "复议", "法治", "公平竞争审查", "督�
 def main() -> None:
     args = _arguments()
     environment = _environment(args)
+    if args.scale:
+        prepare_database(args, environment)
     os.environ.update(environment)
     accounts = pick_accounts(reporters=args.reporters, offices=args.offices, password=args.password, seed=args.seed)
     accounts_file = Path(tempfile.mkdtemp(prefix="fazhi-load-")) / "accounts.json"
@@ -70,9 +76,12 @@ def main() -> None:
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""), required=False)
-    parser.add_argument("--data-dir", required=True, help="the instance's FAZHI_DATA_DIR (evidence files, key)")
-    parser.add_argument("--label", default="run", help="name of the result file, e.g. county or province")
+    parser.add_argument("--scale", choices=["county", "prefecture", "province"], default="",
+                        help="generate (once) and use the database fazhi_load_<scale>")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL for --scale")
+    parser.add_argument("--database-url", default="", help="an existing instance's database instead of --scale")
+    parser.add_argument("--data-dir", default="", help="that instance's FAZHI_DATA_DIR (evidence files, key)")
+    parser.add_argument("--label", default="", help="name of the result file (default: the scale)")
     parser.add_argument("--users", default="10,50,200", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--duration", type=int, default=60, help="seconds measured at each level")
     parser.add_argument("--think-min", type=float, default=0.5)
@@ -85,8 +94,14 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", default="")
     args = parser.parse_args()
-    if not args.database_url.startswith("postgres"):
-        parser.error("--database-url must name a PostgreSQL database (the production set-up)")
+    if args.scale:
+        args.database_url = args.database_url or f"{args.server.rstrip('/')}/fazhi_load_{args.scale}"
+        args.data_dir = args.data_dir or str(ROOT / "var" / f"load-{args.scale}")
+        args.label = args.label or args.scale
+        args.password = "gen-pass-2024" if args.password == "demo-pass-2024" else args.password
+    if not args.database_url.startswith("postgres") or not args.data_dir:
+        parser.error("give --scale, or --database-url (PostgreSQL, the production set-up) with --data-dir")
+    args.label = args.label or "run"
     return args
 
 
@@ -99,6 +114,31 @@ def _environment(args: argparse.Namespace) -> dict[str, str]:
         "FAZHI_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SETTINGS_MODULE": "fazhi_web.settings",
         "FAZHI_DEBUG": "",
     }
+
+
+# ---------------------------------------------------------------- the database under test
+
+def prepare_database(args: argparse.Namespace, environment: dict[str, str]) -> None:
+    """Create, migrate and fill fazhi_load_<scale> unless it is there already."""
+    import psycopg
+
+    name = args.database_url.rsplit("/", 1)[1]
+    with psycopg.connect(f"{args.server.rstrip('/')}/postgres", autocommit=True) as admin:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return
+        admin.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+    print(f"generating the {args.scale} in {name} (fazhi gen-data)…", flush=True)
+    Path(args.data_dir).mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **environment}
+    env.pop("FAZHI_SECRET_KEY")  # the CLI keeps the instance's own key in its data directory
+    try:
+        subprocess.run([str(BIN / "fazhi"), "manage", "migrate", "-v0"], env=env, check=True)
+        subprocess.run([str(BIN / "fazhi"), "gen-data", "--scale", args.scale], env=env, check=True)
+    except BaseException:  # a failure or Ctrl+C
+        with psycopg.connect(f"{args.server.rstrip('/')}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}"')  # a half-made database would be taken as made next time
+        raise
+    environment.update(_environment(args))  # now with the key the CLI wrote
 
 
 # ---------------------------------------------------------------- accounts

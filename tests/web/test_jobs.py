@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 import dramatiq
+import pika
 import pytest
 import redis
 from django.contrib.auth.models import User
@@ -35,6 +36,8 @@ from fazhi_web.plans.models import ImportDraft, Jurisdiction, Level, Membership,
 
 Login = Callable[[str], Client]
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own: nothing else on this Redis uses it
+RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+BROKERS = [pytest.param(REDIS_URL, id="redis"), pytest.param(RABBITMQ_URL, id="rabbitmq")]
 
 PLAN = """平昌县测试要点
 一、主要任务
@@ -242,25 +245,31 @@ def test_without_a_broker_the_job_runs_in_the_web_processs_thread_pool(
     assert fragment["HX-Redirect"] == draft.get_absolute_url()
 
 
-def _redis_or_skip() -> None:
+def _broker_or_skip(url: str) -> None:
     try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
+        if url.startswith("redis"):
+            redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        else:
+            pika.BlockingConnection(pika.URLParameters(url + "?connection_attempts=1&socket_timeout=2")).close()
+    except (redis.RedisError, pika.exceptions.AMQPError) as error:
         if os.environ.get("CI"):
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable and CI is set: {error}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable ({error}); the broker test needs it (CI fails instead)")
+            pytest.fail(f"the broker at {url} is unreachable and CI is set: {error!r}")
+        pytest.skip(f"the broker at {url} is unreachable ({error!r}); the broker test needs it (CI fails instead)")
 
 
-@pytest.fixture
-def redis_queue(settings: Any) -> Iterator[dramatiq.Actor[[int], None]]:
-    """The jobs' actor on the real Redis, on a queue of this test's own, emptied afterwards."""
-    _redis_or_skip()
+@pytest.fixture(params=BROKERS)
+def redis_queue(request: pytest.FixtureRequest, settings: Any) -> Iterator[dramatiq.Actor[[int], None]]:
+    """The jobs' actor on a real broker (Redis, RabbitMQ), on a queue of this test's own, emptied afterwards."""
+    _broker_or_skip(request.param)
     settings.FAZHI_JOBS_SYNC = False
-    settings.FAZHI_JOBS_BROKER = REDIS_URL
+    settings.FAZHI_JOBS_BROKER = request.param
     settings.FAZHI_JOBS_QUEUE = f"fazhi-test-{uuid.uuid4().hex[:12]}"
     actor = dispatch.job_actor()
     yield actor
     actor.broker.flush(actor.queue_name)
+    if request.param.startswith("amqp"):
+        for name in (actor.queue_name, f"{actor.queue_name}.DQ", f"{actor.queue_name}.XQ"):  # RabbitMQ keeps declared
+            actor.broker.channel.queue_delete(name)  # queues (with Dramatiq's delay and dead-letter ones): the test's
     actor.broker.close()
 
 
@@ -275,7 +284,7 @@ def worker(redis_queue: dramatiq.Actor[[int], None]) -> Iterator[dramatiq.Worker
     close_old_connections()
 
 
-def test_with_redis_jobs_go_through_the_queue_to_a_dramatiq_worker(
+def test_with_a_broker_jobs_go_through_the_queue_to_a_dramatiq_worker(
         committed_world: tuple[User, Jurisdiction], redis_queue: dramatiq.Actor[[int], None], worker: dramatiq.Worker,
         capsys: pytest.CaptureFixture[str]) -> None:
     office, place = committed_world
@@ -290,9 +299,9 @@ def test_with_redis_jobs_go_through_the_queue_to_a_dramatiq_worker(
     failing = actions.start_import(jurisdiction=place, filename="空.txt", data="没有任务的文字\n".encode(), user=office)
     failed = _wait_until_finished(failing.pk)
     assert failed.status == JobStatus.FAILED and "任务条目" in failed.error
-    assert ImportDraft.objects.count() == 1 and _input_files() == []
+    assert ImportDraft.objects.filter(jurisdiction=place).count() == 1 and _input_files() == []
     with capsys.disabled():
-        print(f"\n  Redis: upload enqueued → job done in {latency * 1000:.0f} ms")
+        print(f"\n  {redis_queue.broker.__class__.__name__}: upload enqueued → job done in {latency * 1000:.0f} ms")
 
 
 @pytest.mark.django_db
