@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Browser assets: installed from the npm registry (package-lock.json pins them) and served as static files, never from a CDN.
 ECHARTS := src/fazhi_web/static/vendor/echarts.min.js
 
-.PHONY: install test test-postgres browser office lint demo bench score clean
+.PHONY: install test test-postgres browser office lint demo bench bench-load score clean
 
 install: $(VENV)/.installed $(ECHARTS)
 
@@ -72,6 +72,16 @@ bench: install
 	$(BIN)/python bench/bench_parse.py --seeds samples/plans
 	$(BIN)/python bench/bench_align.py --seeds samples/plans
 	$(BIN)/python bench/bench_align_corpus.py --sizes 10,100,1000
+	$(BIN)/python bench/bench_jobs.py --tasks 300 --units 100 --redis redis://127.0.0.1:6379/13
+
+# The load test (bench/load/run.py): a generated county and a generated province on PostgreSQL (made once, in
+# fazhi_load_county / fazhi_load_province on $(LOAD_PG)), served by gunicorn and driven by Locust over loopback.
+LOAD_PG ?= postgres://postgres@127.0.0.1:5432
+LOAD_USERS ?= 10,50,200
+bench-load: install
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,load]'
+	$(BIN)/python bench/load/run.py --scale county --server $(LOAD_PG) --users $(LOAD_USERS)
+	$(BIN)/python bench/load/run.py --scale province --server $(LOAD_PG) --users $(LOAD_USERS)
 
 score: install
 	$(BIN)/python bench/score_align.py
