@@ -16,7 +16,7 @@ from typing import Any
 import rules
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import (
@@ -83,15 +83,17 @@ def visible_tasks(user: AnyUser) -> QuerySet[Task]:
 
 
 def _scoped(user: AnyUser, queryset: QuerySet[Any], jurisdiction: str, unit: str) -> QuerySet[Any]:
-    """Rows in the jurisdictions this person oversees, plus rows their own unit is assigned to."""
+    """Rows in the jurisdictions this person oversees, plus rows their own unit is assigned to. The unit's rows
+    are picked in a subquery: joining the assignments would repeat each row once per assignment, and the
+    DISTINCT that removes them again sorts every row of a plan."""
     own_units = unit_ids(user)
     overseen = overseen_jurisdiction_ids(user)
     if not overseen and not own_units:
         return queryset.none()
-    scoped = queryset.filter(**{f"{jurisdiction}__in": overseen})
+    scope = Q(**{f"{jurisdiction}__in": overseen})
     if own_units:
-        scoped = scoped | queryset.filter(**{f"{unit}__in": own_units})
-    return scoped.distinct()
+        scope |= Q(pk__in=queryset.model.objects.filter(**{f"{unit}__in": own_units}).values("pk"))
+    return queryset.filter(scope)
 
 
 def visible_units(user: AnyUser) -> QuerySet[Unit]:

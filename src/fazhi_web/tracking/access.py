@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from fazhi_web.plans import access as plan_access
 from fazhi_web.plans.access import AnyUser, get_or_404
-from fazhi_web.plans.models import AssignmentRole, Role
+from fazhi_web.plans.models import Assignment, AssignmentRole, Role
 
 from .models import AnnualReport, Extension, Report, ReportKind, ReportStatus, SupervisionOrder
 
@@ -33,11 +33,12 @@ def visible_reports(user: AnyUser) -> QuerySet[Report]:
     or any report of one's own unit, or contributions delivered to a task one's unit leads."""
     own = plan_access.unit_ids(user)
     overseen = plan_access.overseen_jurisdiction_ids(user)
+    led = Assignment.objects.filter(unit_id__in=own, role__in=[AssignmentRole.LEAD, AssignmentRole.RESPONSIBLE])
     query = Q(unit_id__in=own)
-    query |= Q(kind=ReportKind.CONTRIBUTION, status__in=DELIVERED, task__assignments__unit_id__in=own,
-               task__assignments__role__in=[AssignmentRole.LEAD, AssignmentRole.RESPONSIBLE])
+    if own:  # the tasks led in a subquery: a join would repeat each report once per assignment (and need DISTINCT)
+        query |= Q(kind=ReportKind.CONTRIBUTION, status__in=DELIVERED, task_id__in=led.values("task_id"))
     query |= Q(task__plan__jurisdiction_id__in=overseen) & ~Q(status=ReportStatus.DRAFT)
-    return Report.objects.filter(query).distinct()
+    return Report.objects.filter(query)
 
 
 def get_report_for_user(user: AnyUser, pk: int) -> Report:
@@ -77,7 +78,7 @@ def require(allowed: bool, message: str) -> None:
 
 def visible_orders(user: AnyUser) -> QuerySet[SupervisionOrder]:
     return SupervisionOrder.objects.filter(Q(unit_id__in=plan_access.unit_ids(user)) | Q(
-        task__plan__jurisdiction_id__in=plan_access.overseen_jurisdiction_ids(user))).distinct()
+        task__plan__jurisdiction_id__in=plan_access.overseen_jurisdiction_ids(user)))
 
 
 def get_order_for_user(user: AnyUser, pk: int) -> SupervisionOrder:
@@ -86,7 +87,7 @@ def get_order_for_user(user: AnyUser, pk: int) -> SupervisionOrder:
 
 def visible_extensions(user: AnyUser) -> QuerySet[Extension]:
     return Extension.objects.filter(Q(unit_id__in=plan_access.unit_ids(user)) | Q(
-        task__plan__jurisdiction_id__in=plan_access.overseen_jurisdiction_ids(user))).distinct()
+        task__plan__jurisdiction_id__in=plan_access.overseen_jurisdiction_ids(user)))
 
 
 def get_extension_for_user(user: AnyUser, pk: int) -> Extension:

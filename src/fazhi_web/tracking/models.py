@@ -194,6 +194,10 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""),
                                                name="notification_once")]
+        # Every page counts the reader's unread notifications (the navigation bar); the list shows the newest.
+        # Daily warnings make thousands a person over the years: both read only what they show.
+        indexes = [models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+                   models.Index(fields=["user", "-created_at"], name="notification_newest")]
 
 
 class Follow(models.Model):

@@ -54,9 +54,11 @@ def jurisdictions(request: HttpRequest) -> HttpResponse:
         plan_count=Count("plans", filter=Q(plans__status="published"), distinct=True),
         unit_count=Count("units", distinct=True)))
     chains = _ancestor_names(places)
+    for place in places:
+        place.ancestor_names = chains[place.pk]  # type: ignore[attr-defined]  # shown before its name
     managed = access.managed_jurisdiction_ids(request.user)
     return render(request, "plans/jurisdictions.html", {
-        "places": sorted(((p, chains[p.pk]) for p in places), key=lambda row: [*row[1], row[0].name]),
+        "places": sorted(places, key=lambda p: [*chains[p.pk], p.name]),
         "managed": managed, "drafts": access.open_drafts(request.user).select_related("document", "jurisdiction"),
     })
 
@@ -157,7 +159,8 @@ def _apply_filters(tasks: QuerySet[Task], filters: dict[str, Any]) -> QuerySet[T
         tasks = tasks.filter(deadlines__due_on__year=filters["year"])
     if filters["targets"]:
         tasks = tasks.filter(targets__isnull=False)
-    return tasks.distinct()
+    joined = filters["unit"] or filters["year"] or filters["targets"]  # several assignments, deadlines or targets a task
+    return tasks.distinct() if joined else tasks
 
 
 def _tree(sections: list[Section], by_section: dict[int | None, list[Task]]) -> list[tuple[Section, list[Task]]]:
@@ -280,7 +283,8 @@ def search(request: HttpRequest) -> HttpResponse:
     plans = access.visible_plans(request.user)
     for word in words:
         tasks = tasks.filter(search_text__contains=word)
-        plans = plans.filter(Q(search_text__contains=word) | Q(tasks__search_text__contains=word)).distinct()
+        in_tasks = Task.objects.filter(search_text__contains=word).values("plan_id")
+        plans = plans.filter(Q(search_text__contains=word) | Q(pk__in=in_tasks))
     page = Paginator(tasks.order_by("plan_id", "order") if words else tasks.none(), 30).get_page(
         request.GET.get("page"))
     needles = [(w, "hit") for w in words]
