@@ -453,6 +453,8 @@ def _check_compatible(manifest: dict[str, Any], using: str) -> str:
     if source != kind:
         raise BackupError(f"备份来自 {_VENDOR_NAMES.get(source, source)}，目标数据库是 {_VENDOR_NAMES[kind]}："
                           "只能恢复到同一种数据库")
+    if kind == "postgresql":
+        _tool("pg_restore")  # missing: say so before anything is unpacked
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     unknown = sorted(f"{app}.{name}" for app, name in manifest["applied_migrations"] if (app, name) not in known)
     if unknown:
