@@ -193,3 +193,20 @@ def test_a_task_shows_each_targets_reported_values_against_its_threshold(login: 
     login("reporter").post(f"/reports/{report.pk}/submit/")
     page = login("office").get(f"/tasks/{task.pk}/").content.decode()
     assert "量化指标完成情况" in page and "未达标" in page
+
+
+def test_a_task_page_shows_one_year_of_reports_at_a_time_with_the_other_years_linked(
+        login: Login, pingchang_plan: Plan, shared_task: Task) -> None:
+    """Years of quarterly reports would make the page grow without end: it shows the latest year, or the one asked."""
+    earlier = actions.open_cycles(plan=pingchang_plan, frequency="quarterly", year=2023, due_days=5, user=None)[0]
+    later = actions.open_cycles(plan=pingchang_plan, frequency="quarterly", year=2024, due_days=5, user=None)[0]
+    for cycle in (earlier, later):
+        _report(login, "reporter", shared_task, cycle)
+    reporter = login("reporter")  # the drafts are its own to see
+    latest = reporter.get(f"/tasks/{shared_task.pk}/").content.decode()
+    assert "进展报告（2024年）" in latest and later.label in latest and earlier.label not in latest
+    assert '<a href="?year=2023">2023年</a>' in latest
+    chosen = reporter.get(f"/tasks/{shared_task.pk}/?year=2023").content.decode()
+    assert "进展报告（2023年）" in chosen and earlier.label in chosen and later.label not in chosen
+    unknown = reporter.get(f"/tasks/{shared_task.pk}/?year=1999").content.decode()
+    assert "进展报告（2024年）" in unknown

@@ -199,15 +199,25 @@ def _tracking(request: HttpRequest, task: Task) -> dict[str, object]:
 
     own = access.unit_ids(request.user)
     assigned = [a.unit_id for a in task.assignments.all() if a.unit_id in own]
-    reports = list(tracking_access.visible_reports(request.user).filter(task=task).select_related("cycle", "unit")
-                   .order_by("-cycle__starts_on"))
+    visible = tracking_access.visible_reports(request.user).filter(task=task)
+    years, year = _report_years(visible, request.GET.get("year", ""))
+    reports = list(visible.filter(cycle__starts_on__year=year).select_related("cycle", "unit")
+                   .order_by("-cycle__starts_on", "unit__name")) if year else []
     return {
         "state": status_of(task, today(), unit_id=assigned[0] if assigned else None),
-        "reports": reports,
+        "reports": reports, "report_years": years, "report_year": year,
         "target_rows": target_progress(task, reports) if reports else [],
         "can_request_extension": bool(assigned),
         "following": Follow.objects.filter(task=task, user_id=request.user.pk).exists(),
     }
+
+
+def _report_years(reports: QuerySet[Any], asked: str) -> tuple[list[int], int | None]:
+    """The years with reports on the task, and the one to show: the one asked for, else the latest. One year at a
+    time keeps the page the same size however many years of reports a plan gathers."""
+    years = sorted(set(reports.values_list("cycle__starts_on__year", flat=True)))
+    chosen = int(asked) if asked.isdigit() and int(asked) in years else None
+    return years, chosen or (years[-1] if years else None)
 
 
 def _section_chain(section: Section | None) -> list[Section]:
