@@ -219,8 +219,9 @@ def _start_server(args: argparse.Namespace, environment: dict[str, str]) -> subp
         command += ["--config", str(config)]
     if args.workers:
         command += ["--workers", str(args.workers)]
-    if os.environ.get("FAZHI_LOAD_ACCESS_LOG"):
-        command += ["--access-logfile", os.environ["FAZHI_LOAD_ACCESS_LOG"]]
+    # Logged as in production, but to /dev/null unless asked: the terminal is for the figures.
+    command += ["--access-logfile", os.environ.get("FAZHI_LOAD_ACCESS_LOG", "/dev/null"), "--error-logfile", "-",
+                "--log-level", "warning"]
     server = subprocess.Popen(command, env={**os.environ, **environment}, cwd=ROOT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

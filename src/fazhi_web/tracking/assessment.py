@@ -72,7 +72,7 @@ def facts_for(plan: Plan, year: int, as_of: date, system: IndicatorSystem | None
     counts: dict[int, dict[str, list[str]]] = {u.pk: defaultdict(list) for u in units}
     assignments = list(Assignment.objects.filter(task__plan=plan, task__status=TaskStatus.ACTIVE)
                        .select_related("task", "task__plan").prefetch_related("task__deadlines")
-                       .order_by("task__order", "unit__name"))
+                       .defer(*_TASK_TEXTS).order_by("task__order", "unit__name"))
     _reports(plan, year, as_of, assignments, counts)
     _tasks(year, as_of, assignments, counts)
     _targets(plan, year, as_of, counts)
@@ -104,6 +104,11 @@ def _manual(plan: Plan, year: int, system: IndicatorSystem | None
     return {k: tuple(v) for k, v in adjustments.items()}, dict(manual)
 
 
+_TASK_TEXTS = ("task__text", "task__source_text", "task__search_text", "task__plan__search_text")
+# What scoring reads of a report: never its texts, which are most of a report's bytes (years of them, at scale).
+_WHEN = ("task_id", "unit_id", "cycle_id", "kind", "status", "submitted_at")
+
+
 def _day(moment: datetime | None) -> date | None:
     return timezone.localdate(moment) if moment is not None else None
 
@@ -111,7 +116,7 @@ def _day(moment: datetime | None) -> date | None:
 def _reports(plan: Plan, year: int, as_of: date, assignments: list[Assignment],
              counts: dict[int, dict[str, list[str]]]) -> None:
     cycles = list(Cycle.objects.filter(plan=plan, starts_on__year=year, due_on__lte=as_of).order_by("starts_on", "pk"))
-    found = {(r.task_id, r.unit_id, r.cycle_id): r for r in Report.objects.filter(cycle__in=cycles)}
+    found = {(r.task_id, r.unit_id, r.cycle_id): r for r in Report.objects.filter(cycle__in=cycles).only(*_WHEN)}
     for cycle in cycles:
         for a in assignments:
             report = found.get((a.task_id, a.unit_id, cycle.pk))
@@ -128,7 +133,7 @@ def _tasks(year: int, as_of: date, assignments: list[Assignment], counts: dict[i
     done: dict[tuple[int, int], Report] = {}
     finished = Report.objects.filter(task__in={a.task_id for a in assignments}, kind=ReportKind.CONSOLIDATED,
                                      progress=Progress.DONE, status__in=DONE_STATUSES, submitted_at__isnull=False)
-    for report in finished.order_by("submitted_at", "pk"):
+    for report in finished.only(*_WHEN).order_by("submitted_at", "pk"):
         done.setdefault((report.task_id, report.unit_id), report)
     records = records_for(a.task_id for a in assignments)
     for a in assignments:
@@ -153,7 +158,8 @@ def _tasks(year: int, as_of: date, assignments: list[Assignment], counts: dict[i
 def _targets(plan: Plan, year: int, as_of: date, counts: dict[int, dict[str, list[str]]]) -> None:
     values: QuerySet[TargetValue] = TargetValue.objects.filter(
         report__task__plan=plan, report__cycle__starts_on__year=year, report__status__in=SUBMITTED,
-        report__submitted_at__isnull=False).select_related("target", "report", "report__cycle")
+        report__submitted_at__isnull=False).select_related("target", "report", "report__cycle").only(
+        "value", "target", "report__cycle__starts_on", *(f"report__{name}" for name in _WHEN))
     latest: dict[tuple[int, int], TargetValue] = {}
     for value in values.order_by("report__cycle__starts_on", "report__submitted_at", "pk"):
         submitted = _day(value.report.submitted_at)
