@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 BIN = Path(sys.executable).parent
 EXPORTS = ("导出：",)  # page names starting so are downloads, reported apart from the pages
-SIGN_IN = "登录"  # the last users sign in just after spawning completes: neither a page nor an export
+SIGN_IN = "登录"  # measured from when all have signed in (locustfile.py); neither a page nor an export
 SEARCH_TERMS = ["行政执法", "复议", "法治", "公平竞争审查", "督办", "证明事项", "合法性审查", "执法人员", "普法",
                 "信访", "行政规范性文件", "政务公开"]
 
@@ -84,8 +84,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--label", default="", help="name of the result file (default: the scale)")
     parser.add_argument("--users", default="10,50,200", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--duration", type=int, default=60, help="seconds measured at each level")
-    parser.add_argument("--think-min", type=float, default=0.5)
-    parser.add_argument("--think-max", type=float, default=1.5)
+    parser.add_argument("--think-min", type=float, default=2.0, help="seconds a user waits between clicks, at least")
+    parser.add_argument("--think-max", type=float, default=6.0, help="… and at most (uniform)")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: the config's)")
     parser.add_argument("--reporters", type=int, default=400, help="distinct reporter accounts to sign in")
     parser.add_argument("--offices", type=int, default=80, help="distinct office accounts to sign in")
@@ -177,6 +177,8 @@ def _reporters(count: int, rng: random.Random) -> list[dict[str, Any]]:
         done = set(Report.objects.filter(unit_id=unit_id, cycle_id=cycle["pk"])
                    .exclude(status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]).values_list("task_id", flat=True))
         own = [task for task, plan in tasks if plan == cycle["plan"]]
+        if not [task for task in own if task not in done]:
+            continue  # everything reported (by an earlier run): someone else has work to do
         chosen.append({"username": username, "unit": unit_id, "plan": cycle["plan"], "cycle": cycle["pk"],
                        "tasks": own, "open": [[task, cycle["pk"]] for task in own if task not in done]})
         if len(chosen) == count:
@@ -240,7 +242,7 @@ def run_level(args: argparse.Namespace, environment: dict[str, str], accounts: P
     spawn_rate = max(2, users // 10)
     command = [str(BIN / "locust"), "-f", str(HERE / "locustfile.py"), "--headless", "--only-summary",
                "--host", f"http://127.0.0.1:{args.port}", "--users", str(users), "--spawn-rate", str(spawn_rate),
-               "--run-time", f"{args.duration + users // spawn_rate + 5}s", "--stop-timeout", "10",
+               "--run-time", f"{args.duration + users // spawn_rate + users // 4 + 5}s", "--stop-timeout", "10",
                "--loglevel", "WARNING"]
     env = {**os.environ, **environment, "FAZHI_LOAD_ACCOUNTS": str(accounts), "FAZHI_LOAD_TIMINGS": str(timings),
            "FAZHI_LOAD_THINK_MIN": str(args.think_min), "FAZHI_LOAD_THINK_MAX": str(args.think_max)}
