@@ -177,10 +177,11 @@ def _reporters(count: int, rng: random.Random) -> list[dict[str, Any]]:
         done = set(Report.objects.filter(unit_id=unit_id, cycle_id=cycle["pk"])
                    .exclude(status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]).values_list("task_id", flat=True))
         own = [task for task, plan in tasks if plan == cycle["plan"]]
-        if not [task for task in own if task not in done]:
+        unreported = [[task, cycle["pk"]] for task in own if task not in done]
+        if not unreported:
             continue  # everything reported (by an earlier run): someone else has work to do
         chosen.append({"username": username, "unit": unit_id, "plan": cycle["plan"], "cycle": cycle["pk"],
-                       "tasks": own, "open": [[task, cycle["pk"]] for task in own if task not in done]})
+                       "tasks": own, "open": unreported})
         if len(chosen) == count:
             break
     return chosen
