@@ -15,6 +15,8 @@ Environment:
     FAZHI_JOBS_QUEUE    the queue's name (default fazhi)
     FAZHI_JOBS_THREADS  threads running jobs in the web process when no broker is set (default 2)
     FAZHI_JOBS_STALE_SECONDS  a running job not heard from for this long is marked failed (default 900)
+    FAZHI_IDLE_MINUTES  sign out a session nobody has used for this long (default 30)
+    FAZHI_OFFICE_TOTP   "required": office administrators must use two-step verification (TOTP); default optional
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
     "rules",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "fazhi_web.plans",
     "fazhi_web.tracking",
     "fazhi_web.api",
@@ -61,17 +65,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fazhi_web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "fazhi_web.middleware.IdleTimeoutMiddleware",
+    "fazhi_web.middleware.OfficeSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "fazhi_web.urls"
@@ -117,11 +125,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+AUTH_PASSWORD_VALIDATORS = [  # Django's rules, with the reasons in Chinese
+    {"NAME": "fazhi_web.accounts.passwords.NotLikeTheAccount"},
+    {"NAME": "fazhi_web.accounts.passwords.MinimumLength", "OPTIONS": {"min_length": 10}},
+    {"NAME": "fazhi_web.accounts.passwords.NotCommon"},
+    {"NAME": "fazhi_web.accounts.passwords.NotAllDigits"},
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -162,7 +170,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 3600  # one working day
+SESSION_COOKIE_AGE = 8 * 3600  # one working day at most, and signed out sooner when idle:
+FAZHI_IDLE_MINUTES = int(os.environ.get("FAZHI_IDLE_MINUTES", "30"))
+# Two-step verification (django-otp, TOTP): anyone may turn it on; "required" makes it compulsory for offices.
+FAZHI_OFFICE_TOTP_REQUIRED = os.environ.get("FAZHI_OFFICE_TOTP", "").strip().lower() == "required"
+OTP_TOTP_ISSUER = "法治政府建设任务管理"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -170,7 +182,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if HTTPS:
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # names below this host only, e.g. files.fazhi.<domain>
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True  # nginx redirects too (deploy/nginx); this catches a proxy set up without it
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the service manager's health check on 127.0.0.1 speaks plain HTTP
+    # The HSTS preload list is for public internet names; an intranet host is never submitted to it.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 EMAIL_BACKEND = os.environ.get("FAZHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("FAZHI_EMAIL_FROM", "fazhi@localhost")

@@ -50,3 +50,8 @@ document.addEventListener("change", function (event) {
   document.addEventListener("DOMContentLoaded", openAlignedTask);
   window.addEventListener("hashchange", openAlignedTask);
 })();
+// A read-only link to copy (the calendar feed): one click selects all of it.
+document.addEventListener("click", function (event) {
+  var field = event.target.closest("input[data-select-on-click]");
+  if (field) { field.select(); }
+});
