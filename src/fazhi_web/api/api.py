@@ -55,6 +55,17 @@ def _refused(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
+class ErrorOut(Schema):
+    detail: str | list[dict[str, Any]]  # a sentence; for 422, the parameters that were refused and why
+
+
+def answers(success: Any, *refusals: int, status: int = 200) -> dict[int, Any]:
+    """Every answer an operation can give, for the schema: its success, 401 (no or unknown token), 422 (a
+    parameter of the wrong type or range) and its own refusals (404 not found or not theirs to see, 403 seen but
+    not theirs to change, 400 refused by a rule)."""
+    return {status: success, 401: ErrorOut, 422: ErrorOut, **{code: ErrorOut for code in refusals}}
+
+
 class JurisdictionOut(Schema):
     id: int
     name: str
@@ -170,23 +181,23 @@ class TaskFilter(Schema):
     unit: FilterId | None = None
 
 
-@api.get("/jurisdictions", response=list[JurisdictionOut], tags=["行政区划"])
+@api.get("/jurisdictions", response=answers(list[JurisdictionOut]), tags=["行政区划"])
 def list_jurisdictions(request: HttpRequest) -> Any:
     return access.visible_jurisdictions(request.user).order_by("pk")
 
 
-@api.get("/jurisdictions/{jurisdiction_id}", response=JurisdictionOut, tags=["行政区划"])
+@api.get("/jurisdictions/{jurisdiction_id}", response=answers(JurisdictionOut, 404), tags=["行政区划"])
 def get_jurisdiction(request: HttpRequest, jurisdiction_id: int) -> Any:
     return access.get_jurisdiction_for_user(request.user, jurisdiction_id)
 
 
-@api.get("/jurisdictions/{jurisdiction_id}/units", response=list[UnitOut], tags=["单位"])
+@api.get("/jurisdictions/{jurisdiction_id}/units", response=answers(list[UnitOut], 404), tags=["单位"])
 def list_units(request: HttpRequest, jurisdiction_id: int) -> Any:
     place = access.get_jurisdiction_for_user(request.user, jurisdiction_id)
     return access.visible_units(request.user).filter(jurisdiction=place).prefetch_related("aliases").order_by("name")
 
 
-@api.post("/jurisdictions/{jurisdiction_id}/units", response={201: UnitOut}, tags=["单位"])
+@api.post("/jurisdictions/{jurisdiction_id}/units", response=answers(UnitOut, 400, 403, 404, status=201), tags=["单位"])
 def create_unit(request: HttpRequest, jurisdiction_id: int, payload: UnitIn) -> Any:
     place = access.get_jurisdiction_for_user(request.user, jurisdiction_id, manage=True)
     unit = actions.create_unit(jurisdiction=place, name=payload.name, aliases=tuple(payload.aliases),
@@ -194,24 +205,24 @@ def create_unit(request: HttpRequest, jurisdiction_id: int, payload: UnitIn) -> 
     return Status(201, unit)
 
 
-@api.get("/units/{unit_id}", response=UnitOut, tags=["单位"])
+@api.get("/units/{unit_id}", response=answers(UnitOut, 404), tags=["单位"])
 def get_unit(request: HttpRequest, unit_id: int) -> Any:
     return access.get_unit_for_user(request.user, unit_id)
 
 
-@api.get("/plans", response=list[PlanOut], tags=["方案"])
+@api.get("/plans", response=answers(list[PlanOut]), tags=["方案"])
 @paginate(Pages)
 def list_plans(request: HttpRequest, jurisdiction: FilterId | None = None) -> Any:
     plans = access.visible_plans(request.user).order_by("pk")
     return plans.filter(jurisdiction_id=jurisdiction) if jurisdiction else plans
 
 
-@api.get("/plans/{plan_id}", response=PlanOut, tags=["方案"])
+@api.get("/plans/{plan_id}", response=answers(PlanOut, 404), tags=["方案"])
 def get_plan(request: HttpRequest, plan_id: int) -> Any:
     return access.get_plan_for_user(request.user, plan_id)
 
 
-@api.get("/tasks", response=list[TaskOut], tags=["任务"])
+@api.get("/tasks", response=answers(list[TaskOut]), tags=["任务"])
 @paginate(Pages)
 def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> Any:
     tasks = access.visible_tasks(request.user)
@@ -222,7 +233,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> Any:
     return _with_details(tasks.order_by("plan_id", "order"))
 
 
-@api.get("/tasks/{task_id}", response=TaskOut, tags=["任务"])
+@api.get("/tasks/{task_id}", response=answers(TaskOut, 404), tags=["任务"])
 def get_task(request: HttpRequest, task_id: int) -> Any:
     return access.get_task_for_user(request.user, task_id)
 
