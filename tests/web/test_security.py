@@ -303,3 +303,20 @@ def test_the_deployment_check_is_clean_under_production_settings(tmp_path: objec
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_administrator_can_clear_a_lost_phones_second_factor_from_the_command_line() -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    reporter = User.objects.get(username="reporter")
+    TOTPDevice.objects.create(user=reporter, name="手机验证器", confirmed=True)
+    output = StringIO()
+    call_command("reset_second_factor", "reporter", stdout=output)
+    assert "已清除 reporter 的两步验证" in output.getvalue()
+    assert not TOTPDevice.objects.filter(user=reporter).exists()
+    assert _sign_in(Client(), "reporter").status_code == 302
+    with pytest.raises(CommandError, match="没有用户名为"):
+        call_command("reset_second_factor", "nobody")
