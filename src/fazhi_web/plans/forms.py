@@ -69,7 +69,7 @@ class ResolveForm(forms.Form):
             return None
         kind, _, number = value.partition(":")
         model = {"unit": Unit, "group": UnitGroup}.get(kind)
-        if model is None or not number.isdigit() or len(number) > 18 or not model.objects.filter(
+        if model is None or not number.isdecimal() or len(number) > 18 or not model.objects.filter(
                 pk=int(number), jurisdiction=self.jurisdiction).exists():
             raise forms.ValidationError("所选单位不属于本行政区划")
         return kind, int(number)

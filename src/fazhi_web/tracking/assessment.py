@@ -203,7 +203,7 @@ def describe(refs: Iterable[str]) -> dict[str, RecordLink]:
     for ref in refs:
         for part in ref.split("/"):
             kind, _, pk = part.partition(":")
-            if pk.isdigit():
+            if pk.isdecimal():
                 wanted[kind].add(int(pk))
     reports = Report.objects.filter(pk__in=wanted["report"]).select_related("task", "cycle").in_bulk()
     tasks = Task.objects.filter(pk__in=wanted["task"]).in_bulk()

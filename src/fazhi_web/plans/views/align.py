@@ -191,7 +191,7 @@ def align_pick(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access.get_plan_for_user(request.user, pk)
     access.require_whole_plan(request.user, plan)
     other_id = request.GET.get("other", "")
-    if not other_id.isdigit() or len(other_id) > 9:
+    if not other_id.isdecimal() or len(other_id) > 9:
         messages.error(request, "请选择要对照的方案。")
         return redirect("plan", pk=plan.pk)
     other = access.get_plan_for_user(request.user, int(other_id))

@@ -140,7 +140,7 @@ def _alignment_parts(request: HttpRequest, plan: Plan, tasks: list[Task], manage
 def _plan_filters(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     def number(name: str) -> int | None:
         value = request.GET.get(name, "")
-        return int(value) if value.isdigit() and len(value) <= 9 else None  # an id, never a 64-bit overflow
+        return int(value) if value.isdecimal() and len(value) <= 9 else None  # an id, never a 64-bit overflow
 
     return {"section": number("section"), "unit": number("unit"), "year": number("year"),
             "targets": request.GET.get("targets") == "1", "role": request.GET.get("role", "")}
@@ -216,7 +216,7 @@ def _report_years(reports: QuerySet[Any], asked: str) -> tuple[list[int], int | 
     """The years with reports on the task, and the one to show: the one asked for, else the latest. One year at a
     time keeps the page the same size however many years of reports a plan gathers."""
     years = sorted(set(reports.values_list("cycle__starts_on__year", flat=True)))
-    chosen = int(asked) if asked.isdigit() and int(asked) in years else None
+    chosen = int(asked) if asked.isdecimal() and int(asked) in years else None
     return years, chosen or (years[-1] if years else None)
 
 
@@ -287,7 +287,8 @@ def _top_section_of(plan: Plan) -> dict[int, int]:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    # No control characters: a NUL ends the pattern early in SQLite (every task matched) and PostgreSQL refuses it.
+    query = "".join(c for c in request.GET.get("q", "") if c.isprintable() or c.isspace()).strip()[:100]
     words = terms(query)
     tasks = access.visible_tasks(request.user).select_related("plan", "plan__jurisdiction")
     plans = access.visible_plans(request.user)

@@ -141,7 +141,7 @@ def split_task(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 def _version(request: HttpRequest) -> int | None:
     """The draft version the form was made from (a small whole number), or None."""
     value = request.POST.get("version", "")
-    return int(value) if value.isdigit() and len(value) <= 9 else None
+    return int(value) if value.isdecimal() and len(value) <= 9 else None
 
 
 def _back_with_errors(request: HttpRequest, pk: int, key: str, form: Any) -> HttpResponse:

@@ -73,7 +73,7 @@ def annual_new(request: HttpRequest, pk: int) -> HttpResponse:
     assembled afresh only from their own page."""
     plan = plan_access.get_plan_for_user(request.user, pk)
     year = request.POST.get("year", "")
-    if not year.isdigit() or not 2000 <= int(year) <= 2100:
+    if not year.isdecimal() or not 2000 <= int(year) <= 2100:
         messages.error(request, "请选择年度")
         return redirect("annual-list", pk=plan.pk)
     unit = _chosen_unit(request, plan)
@@ -141,7 +141,7 @@ def annual_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """重新汇总 / 发布 / 撤回发布."""
     report = access.get_annual_report_for_user(request.user, pk)
     sent = request.POST.get("version", "")
-    version = int(sent) if sent.isdigit() else 0
+    version = int(sent) if sent.isdecimal() else 0
     try:
         if action == "assemble":
             access.require(access.may_edit_annual(request.user, report), "只有起草单位可以重新汇总")

@@ -49,7 +49,7 @@ def _query(request: HttpRequest, plan: Plan | None = None) -> Query:
         day = date.fromisoformat(as_of) if as_of else today
     except ValueError:
         day = today
-    chosen = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year
+    chosen = int(year) if year.isdecimal() and 2000 <= int(year) <= 2100 else today.year
     method = request.GET.get("by", "")
     if method not in METHODS:
         method = scoring_for(plan, chosen).method if plan is not None else "rules"
@@ -118,7 +118,7 @@ def not_applicable(request: HttpRequest, pk: int, unit: int) -> HttpResponse:
     found = _unit_for(request, plan, unit)
     require(plan_access.can_manage(request.user, plan.jurisdiction_id), "只有本级法治办可以标注不适用指标")
     year = request.POST.get("year", "")
-    if not year.isdigit():
+    if not year.isdecimal():
         messages.error(request, "请选择年度")
         return redirect(_back(plan, found, "", "indicators"))
     try:
@@ -157,7 +157,7 @@ def adjust(request: HttpRequest, pk: int, unit: int) -> HttpResponse:
     require(plan_access.can_manage(request.user, plan.jurisdiction_id), "只有本级法治办可以录入加减分和人工评分")
     year = request.POST.get("year", "")
     method = "indicators" if request.POST.get("kind") == AdjustmentKind.CHECKPOINT else "rules"
-    if not year.isdigit():
+    if not year.isdecimal():
         messages.error(request, "请选择年度")
         return redirect(_back(plan, found, "", method))
     try:
@@ -201,7 +201,7 @@ def config(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _set_config(request: HttpRequest, plan: Plan) -> HttpResponse:
     year = request.POST.get("year", "")
-    back = reverse("assessment-config", kwargs={"pk": plan.pk}) + (f"?year={year}" if year.isdigit() else "")
+    back = reverse("assessment-config", kwargs={"pk": plan.pk}) + (f"?year={year}" if year.isdecimal() else "")
     try:
         if request.POST.get("reinstate"):
             old = AssessmentConfig.objects.filter(plan=plan, pk=request.POST["reinstate"]).first()
@@ -216,7 +216,7 @@ def _set_config(request: HttpRequest, plan: Plan) -> HttpResponse:
                 raise actions.ActionError("请选择要上传的文件")
             data = upload.read(2 * 1024 * 1024 + 1) if upload is not None and kind != ConfigKind.DEFAULT else b""
             made = actions.set_assessment_config(
-                plan=plan, year=int(year) if year.isdigit() else 0, kind=kind,
+                plan=plan, year=int(year) if year.isdecimal() else 0, kind=kind,
                 filename=(upload.name or "") if upload is not None else "", data=data,
                 user=request.user)  # type: ignore[arg-type]
         messages.success(request, f"{made.year}年度考核现按“{made.name}”（{made.get_kind_display()}）计分。")

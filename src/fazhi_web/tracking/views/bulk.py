@@ -63,7 +63,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _int(text: str) -> int:
-    return int(text) if text.isdigit() and len(text) < 12 else 0
+    return int(text) if text.isdecimal() and len(text) < 12 else 0
 
 
 @login_required

@@ -18,7 +18,7 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(plan.jurisdiction_id in plan_access.overseen_jurisdiction_ids(request.user),
                    "统计分析仅供本级法治办和上级查看")
     year = request.GET.get("year", "")
-    figures = dashboard.build(plan, as_of=timezone.localdate(), year=int(year) if year.isdigit() and len(year) == 4 else None)
+    figures = dashboard.build(plan, as_of=timezone.localdate(), year=int(year) if year.isdecimal() and len(year) == 4 else None)
     return render(request, "tracking/dashboard.html", {
         "plan": plan, "d": figures, "facts": figures.facts, "categories": [label for _, label in dashboard.CATEGORIES],
         "chart_data": figures.chart_data(), "heat_rows": zip(figures.heatmap.units, figures.heatmap.counts, strict=True),

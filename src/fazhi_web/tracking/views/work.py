@@ -97,8 +97,8 @@ def open_orders(request: HttpRequest, pk: int) -> HttpResponse:
     picked = [value.split(":") for value in request.POST.getlist("pair") if value.count(":") == 1]
     pairs = []
     for task_id, unit_id in picked:
-        found = Assignment.objects.filter(task__plan=plan, task_id=task_id if task_id.isdigit() else 0,
-                                          unit_id=unit_id if unit_id.isdigit() else 0).select_related("task", "unit")
+        found = Assignment.objects.filter(task__plan=plan, task_id=task_id if task_id.isdecimal() else 0,
+                                          unit_id=unit_id if unit_id.isdecimal() else 0).select_related("task", "unit")
         pairs += [(a.task, a.unit) for a in found]
     if not form.is_valid() or not pairs:
         messages.error(request, "请勾选要督办的任务，并填写督办事由和回复期限")
