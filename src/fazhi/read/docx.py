@@ -21,6 +21,7 @@ from typing import Any
 from fazhi.errors import CorruptDocument, FazhiError, TooLarge, UnsupportedFormat
 from fazhi.model import Block, BlockKind, Text
 from fazhi.read import limits, repair
+from fazhi.read.sniff import MAX_ZIP_MEMBERS, declared_members
 from fazhi.read.wordnum import Element, Numbering, Styles, W, to_int, val
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -28,8 +29,8 @@ RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 
-MAX_ZIP_MEMBERS = 10_000
 _RATIO_FLOOR = 1024 * 1024  # small members may compress well; only large ones can be bombs
+_DTD_SCAN_BYTES = 8192  # the XML declaration, comments and a DOCTYPE come first
 # Containers whose children belong to the surrounding flow (content controls, custom XML, smart tags).
 _WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"}
 # Subtrees that hold no printed text, or text that is not printed (deleted, fallback copies).
@@ -41,7 +42,11 @@ _NO_TEXT = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", W + "sdtPr", W + "i
 
 
 def check_zip(data: bytes, source: str, label: str) -> None:
-    """Refuse a damaged container, or one whose declared contents are too large, before inflating."""
+    """Refuse a damaged container, one whose declared contents are too large, one with part names that point
+    outside it, or one whose XML declares a DTD, before inflating anything but the start of each XML part."""
+    declared = declared_members(data)
+    if declared > MAX_ZIP_MEMBERS:  # before zipfile spends seconds parsing a directory of that size
+        raise TooLarge(f"{label}包含的部件过多（{declared} 个），可能是恶意构造的文件", source=source)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -57,6 +62,34 @@ def check_zip(data: bytes, source: str, label: str) -> None:
         if member.file_size > _RATIO_FLOOR and member.file_size > member.compress_size * limits.MAX_COMPRESSION_RATIO:
             raise TooLarge(f"{label}中的部件 {member.filename} 压缩比异常，可能是压缩炸弹，已拒绝打开",
                            source=source)
+        if _unsafe_name(member.filename):
+            raise CorruptDocument(f"{label}中有异常的部件名称（{member.filename[:60]}），可能是恶意构造的文件，已拒绝打开",
+                                  source=source)
+    _refuse_dtds(data, members, source, label)
+
+
+def _unsafe_name(name: str) -> bool:
+    """A part name that would land outside the folder when unpacked: absolute, a drive, or with a .. step.
+    Office never writes such names."""
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":") or "\x00" in name
+
+
+def _refuse_dtds(data: bytes, members: list[zipfile.ZipInfo], source: str, label: str) -> None:
+    """Office never writes a DTD; one in an XML part is an entity attack (billion laughs, external entities).
+    Only the start of each part is inflated: a DTD must come before the root element."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in members:
+            if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with archive.open(member) as part:
+                    head = part.read(_DTD_SCAN_BYTES)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
+                raise CorruptDocument(f"{label}已损坏或不完整，无法打开", source=source) from exc
+            if b"<!DOCTYPE" in head.upper() or b"<\x00!\x00D\x00O\x00C\x00" in head.upper():
+                raise CorruptDocument(f"{label}中的部件 {member.filename} 含有 DTD 实体声明（Office 不会生成），"
+                                      "可能是恶意构造的文件，已拒绝打开", source=source)
 
 
 def _mb(size: int) -> int:

@@ -8,3 +8,4 @@ MAX_COMPRESSION_RATIO = 200  # a member that inflates more than this is a bomb
 MAX_PDF_PAGES = 2000
 MAX_XLSX_ROWS = 100_000
 MAX_HTML_BYTES = 20 * 1024 * 1024
+MAX_PDF_STREAM_BYTES = 64 * 1024 * 1024  # one inflated content stream, font or object stream (images are not inflated)

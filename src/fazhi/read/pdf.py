@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,10 @@ _FPDF_PAGEOBJ_IMAGE = 3
 _LOOKALIKE = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _LOCK = threading.Lock()  # PDFium is not thread-safe
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")  # where a stream's data begins
+_DICT_WINDOW = 1024  # a stream's dictionary is in the bytes just before it
+_MAX_STREAMS = 200_000  # a 2,000-page plan has a few thousand
+_INFLATE_STEP = 64 * 1024
 
 
 @dataclass
@@ -39,6 +44,7 @@ class _Pages:
 
 
 def read(data: bytes, source: str) -> Text:
+    check_streams(data, source)
     with _LOCK:
         document = _open(data, source)
         try:
@@ -53,6 +59,40 @@ def read(data: bytes, source: str) -> Text:
     return Text(blocks=tuple(cleaned.blocks), source=source, format="pdf", metadata=metadata,
                 repairs=tuple(pages.repairs + cleaned.repairs),
                 warnings=tuple(pages.warnings + cleaned.warnings))
+
+
+def check_streams(data: bytes, source: str) -> None:
+    """Refuse a PDF whose compressed streams inflate beyond the limits (a decompression bomb), before PDFium
+    inflates them in memory. Images are skipped: reading text never decodes them. Only plain Flate streams
+    are measured, each inflated piece by piece and dropped, so the check costs little memory; the scan is
+    linear in the file's size (each stream's dictionary is looked for in a bounded window before it)."""
+    total = 0
+    for count, match in enumerate(_STREAM.finditer(data)):
+        if count > _MAX_STREAMS:
+            raise TooLarge("PDF 结构异常（对象过多），可能是恶意构造的文件，已拒绝打开", source=source)
+        window = data[max(0, match.start() - _DICT_WINDOW):match.start()]
+        dictionary = window[window.rfind(b"obj") + 1:]
+        if b"/FlateDecode" not in dictionary or b"/Image" in dictionary:
+            continue
+        size = _inflated_size(data, match.end(), limits.MAX_PDF_STREAM_BYTES)
+        total += size
+        if size > limits.MAX_PDF_STREAM_BYTES or total > limits.MAX_UNCOMPRESSED_BYTES:
+            raise TooLarge("PDF 中的压缩内容解压后过大，可能是压缩炸弹，已拒绝打开", source=source)
+
+
+def _inflated_size(data: bytes, start: int, limit: int) -> int:
+    """How many bytes the zlib stream at ``start`` inflates to, counting no further than just past ``limit``."""
+    inflater = zlib.decompressobj()
+    size, position = 0, start
+    try:
+        while not inflater.eof and size <= limit and position < len(data):
+            chunk = inflater.unconsumed_tail or data[position:position + _INFLATE_STEP]
+            if not inflater.unconsumed_tail:
+                position += _INFLATE_STEP
+            size += len(inflater.decompress(chunk, _INFLATE_STEP * 16))
+    except zlib.error:
+        pass  # not a plain zlib stream (or damaged): PDFium decides
+    return size
 
 
 def _open(data: bytes, source: str) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from enum import Enum
 
@@ -19,6 +20,7 @@ class Format(Enum):
     BINARY = "binary"
 
 
+MAX_ZIP_MEMBERS = 10_000  # an Office file has dozens of parts; more than this is a malicious archive
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted .docx/.xlsx is an OLE file holding these streams (names in UTF-16LE).
 _ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
@@ -40,8 +42,20 @@ def sniff(data: bytes) -> Format:
     return Format.TEXT
 
 
+def declared_members(data: bytes) -> int:
+    """The member count in a zip's end-of-central-directory record (0 when there is none, or it is a zip64's):
+    known without parsing the directory, which takes seconds for a hostile one."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return 0
+    count: int = struct.unpack_from("<H", data, end + 10)[0]
+    return 0 if count == 0xFFFF else count
+
+
 def _sniff_zip(data: bytes) -> Format:
     try:
+        if declared_members(data) > MAX_ZIP_MEMBERS:
+            raise ValueError("too many members to list")  # named from the local headers below; refused later
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
         # A truncated .docx still starts with PK; name the likely format from the local headers.

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 
+from ..uploads import safe_name
 from .models import Jurisdiction, Plan, PlanStatus, Role, Unit, UnitGroup
 
 
@@ -25,6 +26,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.FAZHI_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(f"文件超过 {settings.FAZHI_MAX_UPLOAD_BYTES // (1024 * 1024)} MB 上限")
+        upload.name = safe_name(upload.name)  # no folders, control characters or quotes in what is stored and shown
         return upload
 
 
@@ -102,6 +104,9 @@ class AliasForm(forms.Form):
     name = forms.CharField(label="别名", max_length=100)
 
 
+UNIT_LIST_MAX_BYTES = 5 * 1024 * 1024
+
+
 class UnitListForm(forms.Form):
     file = forms.FileField(label="单位名录文件", help_text="xlsx 或 csv；第一行为表头：名称、别名、类型（单位/群组）、成员")
 
@@ -109,7 +114,7 @@ class UnitListForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError("请上传 .xlsx 或 .csv 文件")
-        if upload.size > 5 * 1024 * 1024:
+        if upload.size > UNIT_LIST_MAX_BYTES:
             raise forms.ValidationError("文件超过 5 MB 上限")
         return upload
 

@@ -126,16 +126,23 @@ def _csv_rows(data: bytes) -> list[list[str]]:
             return list(csv.reader(io.StringIO(data.decode(encoding))))
         except UnicodeDecodeError:
             continue
+        except csv.Error as error:  # a cell over csv's field limit, a stray NUL, an unclosed quote
+            raise UnitListError(["CSV 文件格式有误（单元格过长、引号不配对或含有二进制内容），请检查后重新上传"]) from error
     raise UnitListError(["无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV，或 xlsx"])
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     import openpyxl
 
+    from fazhi.read.docx import check_zip
+
     try:
+        check_zip(data, "", "xlsx 文件")  # damaged, a bomb, or entity declarations: refused before inflating
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except fazhi.FazhiError as error:
+        raise UnitListError([str(error)]) from error
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise UnitListError([f"无法打开 xlsx 文件：{type(error).__name__}"]) from error
+        raise UnitListError(["无法打开 xlsx 文件：文件已损坏，或不是 Excel 表格"]) from error
     sheet = book.worksheets[0]
     rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True, max_row=5000)]
     book.close()

@@ -15,9 +15,12 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from fazhi.errors import FazhiError
+from fazhi.read.attachment import check_attachment
 from fazhi.tracking import Frequency, periods
 from fazhi_web.plans.actions import ActionError, StaleEdit
 from fazhi_web.plans.models import AssignmentRole, Membership, Plan, Role, Target, Task, Unit
+from fazhi_web.uploads import safe_name
 
 from . import bulk
 from .models import (
@@ -176,17 +179,20 @@ def contributions_for(report: Report) -> list[Report]:
 
 
 def add_evidence(*, report: Report, filename: str, data: bytes, user: User | None) -> Evidence:
-    """Attach a file; the type is checked by its extension and its first bytes, the size before storing."""
+    """Attach a file; the type is checked by its extension and its content, the size before storing; the name is
+    kept without folders, control characters or quotes."""
     suffix = PurePath(filename).suffix.lower()
     if suffix not in EVIDENCE_TYPES:
         raise ActionError(f"{filename}：佐证材料只能是 PDF、图片（PNG/JPG）、Word (.docx) 或 Excel (.xlsx)")
     if len(data) > settings.FAZHI_MAX_EVIDENCE_BYTES:
         raise ActionError(f"{filename}：超过 {settings.FAZHI_MAX_EVIDENCE_BYTES // (1024 * 1024)} MB 上限")
-    if not data.startswith(EVIDENCE_TYPES[suffix]):
-        raise ActionError(f"{filename}：文件内容与扩展名“{suffix}”不符，可能已损坏或被改名")
+    try:
+        check_attachment(data, filename, suffix)  # by content: the type, a sound container, no bomb
+    except FazhiError as error:
+        raise ActionError(str(error)) from None
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
-        evidence = Evidence(report=report, original_name=PurePath(filename).name[:255], size=len(data),
+        evidence = Evidence(report=report, original_name=safe_name(filename), size=len(data),
                             sha256=digest, uploaded_by=user)
         evidence.file.save(f"{digest}{suffix}", ContentFile(data), save=False)
         evidence.save()

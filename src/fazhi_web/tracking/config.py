@@ -97,5 +97,7 @@ def _parsed(kind: str, filename: str, data: bytes, year: int, digest: str) -> Ru
         raise ConfigError(f"“{filename}”不是 UTF-8 编码的文本文件") from None
     except FazhiError as error:
         raise ConfigError(str(error)) from None
+    except RecursionError:  # brackets or tables nested thousands deep
+        raise ConfigError(f"“{filename}”的嵌套层次过深，不是有效的{ConfigKind(kind).label}文件") from None
     except (KeyError, TypeError, ValueError, AttributeError):  # a layout the loaders did not expect
         raise ConfigError(f"“{filename}”的内容不符合{ConfigKind(kind).label}的格式，请对照内置的样例文件检查") from None

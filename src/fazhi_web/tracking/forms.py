@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from fazhi_web.plans.models import Target
+from fazhi_web.uploads import safe_name
 
 from .models import CycleFrequency, Progress
 
@@ -55,6 +56,11 @@ class CommentForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(label="佐证材料", help_text="PDF、PNG/JPG 图片、Word (.docx) 或 Excel (.xlsx)，每个不超过 20 MB")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        upload.name = safe_name(upload.name)  # no folders, control characters or quotes in what is stored and shown
+        return upload
 
 
 class CycleForm(forms.Form):

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ...uploads import refuse_oversized
 from .. import access, actions
 from .. import draft as drafting
 from ..diff import diff_plan
@@ -20,7 +21,14 @@ from ..highlight import mark_terms
 from ..models import DraftStatus, Unit, UnitGroup
 
 
+def _upload_limit() -> int:
+    from django.conf import settings
+
+    return int(settings.FAZHI_MAX_UPLOAD_BYTES)
+
+
 @login_required
+@refuse_oversized(_upload_limit, "upload")
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     """The file is checked (type, size) and stored at once; reading it is a background job, whose page shows
     its progress and takes the office to the draft's review when it is read (or says why it could not be)."""

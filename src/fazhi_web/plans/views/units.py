@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ...uploads import refuse_oversized
 from .. import access, actions
-from ..forms import AliasForm, UnitForm, UnitListForm
+from ..forms import UNIT_LIST_MAX_BYTES, AliasForm, UnitForm, UnitListForm
 from ..models import UnitGroup
 from ..registry import UnitListError, read_unit_list, split_list
 
@@ -65,6 +66,7 @@ def add_alias(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@refuse_oversized(lambda: UNIT_LIST_MAX_BYTES, "units")
 @require_POST
 def import_list(request: HttpRequest, pk: int) -> HttpResponse:
     place = access.get_jurisdiction_for_user(request.user, pk, manage=True)

@@ -20,10 +20,12 @@ from django.views.decorators.http import require_POST
 
 from fazhi_web.plans import access as plan_access
 from fazhi_web.plans.models import Plan, Unit
+from fazhi_web.uploads import refuse_oversized
 
 from .. import actions
 from ..access import require
 from ..assessment import METHODS, assess, assessed_units, describe
+from ..config import MAX_BYTES as CONFIG_MAX_BYTES
 from ..config import Scoring, scoring_for
 from ..models import AdjustmentKind, AssessmentConfig, ConfigKind, NotApplicable, ScoreAdjustment
 
@@ -181,6 +183,7 @@ def adjust(request: HttpRequest, pk: int, unit: int) -> HttpResponse:
 
 
 @login_required
+@refuse_oversized(lambda: CONFIG_MAX_BYTES, "assessment-config")
 def config(request: HttpRequest, pk: int) -> HttpResponse:
     """考核设置: the office uploads a rule set or an indicator system for a year, chooses the built-in default,
     or puts an earlier version back in force; every version is listed with who set it and when."""

@@ -15,6 +15,7 @@ from fazhi_web.downloads import attachment
 from fazhi_web.plans import access as plan_access
 from fazhi_web.plans.access import get_or_404
 from fazhi_web.plans.models import Unit
+from fazhi_web.uploads import refuse_oversized
 
 from .. import access, actions, bulk
 from ..models import Cycle
@@ -67,6 +68,7 @@ def _int(text: str) -> int:
 
 
 @login_required
+@refuse_oversized(lambda: int(settings.FAZHI_MAX_UPLOAD_BYTES), "cycle-bulk")
 @require_POST
 def import_file(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle_for_user(request, pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from fazhi_web.plans import access as plan_access
 from fazhi_web.plans.access import get_or_404
+from fazhi_web.uploads import refuse_oversized
 
 from .. import access, actions
 from ..forms import CommentForm, CycleForm, EvidenceForm, ReportForm
@@ -164,13 +165,14 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@refuse_oversized(lambda: request_limit(), "report")
 @require_POST
 def upload_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report_for_user(request.user, pk)
     access.require(access.may_edit(request.user, report), "只有本单位填报员可以上传佐证材料")
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请选择文件")
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors) or "请选择文件")
         return redirect("report", pk=report.pk)
     upload = form.cleaned_data["file"]
     if upload.size > request_limit():
