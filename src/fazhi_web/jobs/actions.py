@@ -15,11 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fazhi_web.plans.models import Jurisdiction
+from fazhi_web.stored_files import stored_file
 
 from .access import unfinished_job
 from .dispatch import send_after_commit
 from .models import Job, JobKind, JobStatus
-from .runner import store_input
 
 STALE_RUNNING = "处理中断：负责处理的进程已停止响应（可能已重启），请重新提交。"
 STALE_QUEUED = "任务未能开始（网站进程已重启），请重新提交。"
@@ -36,11 +36,13 @@ def enqueue_job(*, kind: JobKind, owner: User, jurisdiction: Jurisdiction, title
         same = unfinished_job(owner, kind, arguments)
         if same is not None and same.jurisdiction_id == jurisdiction.pk and not same.is_stale():
             return same
-    with transaction.atomic():
-        job = Job(kind=kind, owner=owner, jurisdiction=jurisdiction, arguments=arguments, message="等待处理")
-        if input_data is not None:
-            store_input(job, f"{uuid4().hex}{PurePath(input_name).suffix.lower()[:10]}", input_data)
+    job = Job(kind=kind, owner=owner, jurisdiction=jurisdiction, arguments=arguments, message="等待处理")
+    if input_data is None:
         job.save()
+    else:  # the upload is kept only if its job is stored
+        with stored_file(job.input_file, f"{uuid4().hex}{PurePath(input_name).suffix.lower()[:10]}", input_data), \
+                transaction.atomic():
+            job.save()
     send_after_commit(job.pk)
     job.refresh_from_db()
     return job

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db.models import Q
 from django.utils import timezone
 
@@ -119,7 +119,3 @@ def _drop_input(job: Job) -> None:
     if job.input_file:
         job.input_file.delete(save=False)
         Job.objects.filter(pk=job.pk).update(input_file="")
-
-
-def store_input(job: Job, name: str, data: bytes) -> None:
-    job.input_file.save(name, ContentFile(data), save=False)

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 import fazhi
@@ -22,6 +21,7 @@ from fazhi.read import read_bytes
 from fazhi_web.jobs.actions import enqueue_job
 from fazhi_web.jobs.models import Job, JobKind
 from fazhi_web.jobs.runner import Progress
+from fazhi_web.stored_files import stored_file
 
 from . import draft as drafting
 from .diff import match_tasks
@@ -89,9 +89,14 @@ def import_document(*, jurisdiction: Jurisdiction, filename: str, data: bytes, u
     printed = sorted({u.name for t in plan.tasks for u in t.units})
     content = drafting.content_from_plan(plan, registry.resolve_all(printed))
     lines = [[b.line, b.text] for b in text.blocks]
-    with transaction.atomic():
-        document = _store_document(jurisdiction=jurisdiction, filename=filename, data=data,
-                                   format=text.format, user=user)
+    document = SourceDocument(jurisdiction=jurisdiction, original_name=PurePath(filename).name[:255],
+                              sha256=hashlib.sha256(data).hexdigest(), size=len(data), format=text.format,
+                              uploaded_by=user)
+    # The stored name is the digest: the user's file name never reaches the file system. The file goes again
+    # if the document or its draft cannot be stored.
+    with stored_file(document.file, f"{document.sha256}{PurePath(filename).suffix.lower()}", data), \
+            transaction.atomic():
+        document.save()
         return ImportDraft.objects.create(jurisdiction=jurisdiction, document=document, revises=revises,
                                           content=content, source_lines=lines, created_by=user)
 
@@ -115,17 +120,6 @@ def _check_upload(filename: str, data: bytes) -> None:
         raise ActionError(f"{filename}：文件超过 {limit} MB 上限")
     if not data:
         raise ActionError(f"{filename}：文件是空的")
-
-
-def _store_document(*, jurisdiction: Jurisdiction, filename: str, data: bytes, format: str,
-                    user: User | None) -> SourceDocument:
-    digest = hashlib.sha256(data).hexdigest()
-    document = SourceDocument(jurisdiction=jurisdiction, original_name=PurePath(filename).name[:255],
-                              sha256=digest, size=len(data), format=format, uploaded_by=user)
-    # The stored name is the digest: the user's file name never reaches the file system.
-    document.file.save(f"{digest}{PurePath(filename).suffix.lower()}", ContentFile(data), save=False)
-    document.save()
-    return document
 
 
 # ---------------------------------------------------------------- review

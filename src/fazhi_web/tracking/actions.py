@@ -7,12 +7,12 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date
 from pathlib import PurePath
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from fazhi.errors import FazhiError
@@ -20,6 +20,7 @@ from fazhi.read.attachment import check_attachment
 from fazhi.tracking import Frequency, periods
 from fazhi_web.plans.actions import ActionError, StaleEdit
 from fazhi_web.plans.models import AssignmentRole, Membership, Plan, Role, Target, Task, Unit
+from fazhi_web.stored_files import stored_file
 from fazhi_web.uploads import safe_name
 
 from . import bulk
@@ -90,8 +91,7 @@ def save_report(*, report: Report, version: int, user: User | None, progress: st
     if set(values) - set(targets):
         raise ActionError("指标不属于该任务")
     with transaction.atomic():
-        updated = Report.objects.filter(pk=report.pk, version=version,
-                                        status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]).update(
+        updated = Report.objects.filter(pk=report.pk, version=version, status__in=EDITABLE).update(
             progress=progress, done=done, problems=problems, next_steps=next_steps, version=version + 1,
             updated_by=user, updated_at=timezone.now())
         if not updated:
@@ -126,10 +126,30 @@ def _withdraw(record: Any, user: User | None, message: str) -> Any:
     return record
 
 
-def _transition(*, report: Report, user: User | None, allowed_from: Iterable[str], to: str, comment: str = "",
-                message: str) -> Report:
+class Step(NamedTuple):
+    """One move of a report's workflow: the states it starts from, where it goes, and the refusal from elsewhere."""
+
+    allowed_from: tuple[str, ...]
+    to: str
+    refusal: str
+
+
+# The report workflow, the one place: saving needs a draft or a returned report (EDITABLE; so does attaching
+# evidence, checked by the page only); every other move is here. Anything not listed is refused, by the action
+# itself as well as by the page.
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+STEPS = {
+    "submit": Step(EDITABLE, ReportStatus.SUBMITTED, "这份报告已经报送，不能重复报送。"),
+    "approve": Step((ReportStatus.SUBMITTED,), ReportStatus.APPROVED, "这份报告不在待审核状态，可能已被审核或退回。"),
+    "accept": Step((ReportStatus.APPROVED,), ReportStatus.ACCEPTED, "这份报告不在待采纳状态。"),
+    "return": Step((ReportStatus.APPROVED,), ReportStatus.RETURNED, "这份报告不在可退回的状态。"),
+}
+
+
+def _transition(*, report: Report, user: User | None, step: str, comment: str = "") -> Report:
+    allowed_from, to, message = STEPS[step]
     with transaction.atomic():
-        fields: dict[str, object] = {"status": to, "version": report.version + 1, "updated_by": user,
+        fields: dict[str, object] = {"status": to, "version": F("version") + 1, "updated_by": user,
                                      "updated_at": timezone.now()}
         if comment:
             fields["comment"] = comment
@@ -147,27 +167,23 @@ def _transition(*, report: Report, user: User | None, allowed_from: Iterable[str
 
 
 def submit_report(*, report: Report, user: User | None) -> Report:
-    return _transition(report=report, user=user, allowed_from=[ReportStatus.DRAFT, ReportStatus.RETURNED],
-                       to=ReportStatus.SUBMITTED, message="这份报告已经报送，不能重复报送。")
+    return _transition(report=report, user=user, step="submit")
 
 
 def approve_report(*, report: Report, user: User | None) -> Report:
-    return _transition(report=report, user=user, allowed_from=[ReportStatus.SUBMITTED], to=ReportStatus.APPROVED,
-                       message="这份报告不在待审核状态，可能已被审核或退回。")
+    return _transition(report=report, user=user, step="approve")
 
 
 def accept_report(*, report: Report, user: User | None, comment: str = "") -> Report:
     if report.kind != ReportKind.CONSOLIDATED:
         raise ActionError("配合单位的报告由牵头单位汇总，法治办只采纳牵头单位的汇总报告")
-    return _transition(report=report, user=user, allowed_from=[ReportStatus.APPROVED], to=ReportStatus.ACCEPTED,
-                       comment=comment, message="这份报告不在待采纳状态。")
+    return _transition(report=report, user=user, step="accept", comment=comment)
 
 
 def return_report(*, report: Report, user: User | None, comment: str) -> Report:
     if not comment.strip():
         raise ActionError("退回时请写明原因")
-    return _transition(report=report, user=user, allowed_from=[ReportStatus.APPROVED], to=ReportStatus.RETURNED,
-                       comment=comment.strip(), message="这份报告不在可退回的状态。")
+    return _transition(report=report, user=user, step="return", comment=comment.strip())
 
 
 def contributions_for(report: Report) -> list[Report]:
@@ -191,10 +207,10 @@ def add_evidence(*, report: Report, filename: str, data: bytes, user: User | Non
     except FazhiError as error:
         raise ActionError(str(error)) from None
     digest = hashlib.sha256(data).hexdigest()
-    with transaction.atomic():
-        evidence = Evidence(report=report, original_name=safe_name(filename), size=len(data),
-                            sha256=digest, uploaded_by=user)
-        evidence.file.save(f"{digest}{suffix}", ContentFile(data), save=False)
+    evidence = Evidence(report=report, original_name=safe_name(filename), size=len(data),
+                        sha256=digest, uploaded_by=user)
+    # The file is written first (the row holds its name) and removed again if anything after it fails.
+    with stored_file(evidence.file, f"{digest}{suffix}", data), transaction.atomic():
         evidence.save()
     return evidence
 
@@ -526,7 +542,8 @@ def _record_ref(plan: Plan, unit: Unit, text: str) -> str:
     if match is None:
         raise ActionError("依据的记录请填写进展报告、督办单或任务的链接，例如 /reports/12/")
     kind, pk = _REF_PATHS.get(match[1], match[1]), int(match[2])
-    found = {"report": Report.objects.filter(pk=pk, task__plan=plan, unit=unit),
+    # A draft is nobody's to score: it is not found (the office cannot see it either).
+    found = {"report": Report.objects.filter(pk=pk, task__plan=plan, unit=unit).exclude(status=ReportStatus.DRAFT),
              "order": SupervisionOrder.objects.filter(pk=pk, task__plan=plan, unit=unit),
              "task": Task.objects.filter(pk=pk, plan=plan)}[kind].exists()
     if not found:

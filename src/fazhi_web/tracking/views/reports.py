@@ -108,6 +108,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             actions.save_report(report=report, version=data["version"], user=request.user, progress=data["progress"],
                                 done=data["done"], problems=data["problems"], next_steps=data["next_steps"],
                                 values=data["values"])
+        except actions.StaleEdit as error:  # someone saved or sent it first: a conflict, the page says so
+            messages.error(request, str(error))
+            return render(request, "tracking/report.html", _report_context(request, report, form), status=409)
         except actions.ActionError as error:
             messages.error(request, str(error))
         else:
@@ -120,7 +123,10 @@ def _act(request: HttpRequest, pk: int, allowed: str, action: str) -> HttpRespon
     report = access.get_report_for_user(request.user, pk)
     checks = {"submit": access.may_edit, "approve": access.may_approve, "accept": access.may_accept,
               "return": access.may_return}
-    access.require(checks[action](request.user, report), allowed)
+    step = actions.STEPS[action]
+    # Refused either way; when the report has moved on (someone sent or decided it meanwhile), say that.
+    access.require(checks[action](request.user, report),
+                   allowed if report.status in step.allowed_from else step.refusal)
     comment = CommentForm(request.POST)
     note = comment.cleaned_data["comment"] if comment.is_valid() else ""
     try:
@@ -132,6 +138,10 @@ def _act(request: HttpRequest, pk: int, allowed: str, action: str) -> HttpRespon
             actions.accept_report(report=report, user=request.user, comment=note)
         else:
             actions.return_report(report=report, user=request.user, comment=note)
+    except actions.StaleEdit as error:  # another person's step won the race: a conflict, the page says so
+        messages.error(request, str(error))
+        report.refresh_from_db()
+        return render(request, "tracking/report.html", _report_context(request, report), status=409)
     except actions.ActionError as error:
         messages.error(request, str(error))
     else:
