@@ -47,7 +47,7 @@ def demo(
     call_command("migrate", interactive=False, verbosity=0)
     typer.echo("正在载入演示数据……")
     call_command("load_demo")
-    typer.echo(f"请用浏览器打开 http://{host}:{port}/accounts/login/  演示账号：office / reporter / reporter2 / leader / upper，"
+    typer.echo(f"请用浏览器打开 http://{host}:{port}/accounts/login/  演示账号：office / office2 / reporter / reporter2 / leader / upper，"
                "密码 demo-pass-2024。按 Ctrl+C 停止。")
     _serve(host, port)
 

@@ -21,7 +21,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 
 @pytest.fixture
 def login(db: None) -> Callable[[str], Client]:
-    """A client signed in as one of the demo accounts (office, reporter, reporter2, leader, upper)."""
+    """A client signed in as one of the demo accounts (office, office2, reporter, reporter2, leader, upper, nation)."""
 
     def signed_in(username: str) -> Client:
         client = Client()

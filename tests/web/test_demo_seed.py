@@ -50,3 +50,11 @@ def test_loading_the_demo_twice_changes_nothing() -> None:
     before = Plan.objects.count(), Task.objects.count()
     assert load_demo() is False
     assert (Plan.objects.count(), Task.objects.count()) == before
+
+
+def test_the_second_office_administers_suining_which_is_not_above_pingchang() -> None:
+    membership = User.objects.get(username="office2").memberships.get()
+    assert (membership.role, membership.jurisdiction.name) == (Role.OFFICE, "遂宁市")
+    pingchang = Plan.objects.get(jurisdiction__name="平昌县").jurisdiction
+    assert pingchang.pk not in membership.jurisdiction.subtree_ids()
+    assert Plan.objects.filter(jurisdiction=membership.jurisdiction).exists()

@@ -54,6 +54,8 @@ class Account:
 
 ACCOUNTS = [
     Account("office", Role.OFFICE, "平昌县", None, "平昌县法治办"),
+    # the office of another jurisdiction: 遂宁市 is not above 平昌县, so it sees nothing of 平昌县
+    Account("office2", Role.OFFICE, "遂宁市", None, "遂宁市法治办"),
     Account("reporter", Role.REPORTER, "平昌县", "县司法局", "县司法局填报员"),
     Account("reporter2", Role.REPORTER, "平昌县", "县市场监督管理局", "县市场监管局填报员"),
     Account("leader", Role.LEADER, "平昌县", "县司法局", "县司法局分管领导"),
