@@ -134,12 +134,13 @@ SEED_EVIDENCE = f"""
 import json, os
 from pathlib import Path
 from django.contrib.auth.models import User
-from fazhi_web.tracking.actions import add_evidence
+from fazhi_web.tracking.actions import add_evidence, submit_report
 from fazhi_web.tracking.models import Report
-report = Report.objects.filter(unit__name="县司法局", status="accepted").order_by("pk").first()
+report = Report.objects.filter(unit__name="县司法局", status__in=["draft", "returned"]).order_by("pk").first()
 data = Path(os.environ["FAZHI_DATA_DIR"], "upload.pdf").read_bytes()
-evidence = add_evidence(report=report, filename={EVIDENCE_NAME!r}, data=data,
-                        user=User.objects.get(username="reporter"))
+reporter = User.objects.get(username="reporter")
+evidence = add_evidence(report=report, filename={EVIDENCE_NAME!r}, data=data, user=reporter)
+submit_report(report=report, user=reporter)  # sent, so the office may download the file
 print(json.dumps(evidence.pk))
 """
 
@@ -182,7 +183,9 @@ evidence = Evidence.objects.get(original_name={EVIDENCE_NAME!r})
 download = client.get(f"/evidence/{{evidence.pk}}/")
 # new rows take fresh keys: the sequences came back with the rows
 from fazhi_web.tracking.actions import add_evidence
-added = add_evidence(report=evidence.report, filename="补充材料.pdf", data=b"%PDF-1.4 more", user=None)
+from fazhi_web.tracking.models import Report
+draft = Report.objects.filter(status="draft").order_by("pk").first()
+added = add_evidence(report=draft, filename="补充材料.pdf", data=b"%PDF-1.4 more", user=None)
 print(json.dumps({{"login": [login.status_code, login.get("Location")], "plan": page.status_code,
                   "new_key": added.pk > evidence.pk,
                   "title_shown": escape(plan.title) in page.content.decode(), "download": download.status_code,

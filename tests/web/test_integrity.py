@@ -304,8 +304,6 @@ def test_an_evidence_upload_failing_after_its_file_was_written_leaves_no_row_and
     assert (stored.status, stored.version) == (ReportStatus.DRAFT, draft.version)
 
 
-@pytest.mark.xfail(strict=True, reason="add_evidence does not check the report's state; the page does (may_edit). "
-                   "tests/web/test_permissions.py's world attaches evidence to submitted reports through the action")
 def test_an_evidence_upload_to_a_report_sent_meanwhile_is_refused_and_its_file_removed(
         login: Login, draft: Report) -> None:
     """The page allowed the upload; the report was submitted before the upload was stored."""
@@ -588,14 +586,10 @@ def _allowed_from(operation: str) -> tuple[str, ...]:
     return actions.EDITABLE if operation in ("save", "evidence") else actions.STEPS[operation].allowed_from
 
 
-def _table(allowed: bool, operations: tuple[str, ...] = OPERATIONS) -> list[Any]:
+def _table(allowed: bool) -> list[Any]:
     """Every (operation, state) pair of a consolidated report, derived from the actions' own table."""
-    return [pytest.param(operation, state, id=f"{operation}-{state}") for operation in operations
+    return [pytest.param(operation, state, id=f"{operation}-{state}") for operation in OPERATIONS
             for state in ReportStatus.values if (state in _allowed_from(operation)) is allowed]
-
-
-# Evidence: the page alone keeps the order (see the xfail above); the actions keep it for everything else.
-BY_ACTIONS = tuple(operation for operation in OPERATIONS if operation != "evidence")
 
 
 def _do(operation: str, report: Report) -> None:
@@ -625,7 +619,7 @@ def _snapshot(report: Report) -> tuple[object, ...]:
             report.history.count())  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("operation", "state"), _table(allowed=False, operations=BY_ACTIONS))
+@pytest.mark.parametrize(("operation", "state"), _table(allowed=False))
 def test_an_action_out_of_the_workflows_order_is_refused_by_the_action_itself(
         draft: Report, operation: str, state: str) -> None:
     report = _in_state(draft, state)

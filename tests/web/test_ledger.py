@@ -87,8 +87,12 @@ def _write(task: Task, unit: Unit, cycle: Cycle, who: str, done: str, progress: 
                                progress=progress, done=done, problems="人手不足", next_steps="加快进度", values={})
 
 
-def _accepted(task: Task, unit: Unit, cycle: Cycle, done: str, progress: str = Progress.LAGGING) -> Report:
+def _accepted(task: Task, unit: Unit, cycle: Cycle, done: str, progress: str = Progress.LAGGING,
+              evidence: int = 0) -> Report:
+    """Written with ``evidence`` files attached (while it is a draft: a sent report takes no more), then carried
+    through submission, approval and acceptance."""
     report = _write(task, unit, cycle, "reporter", done, progress)
+    _evidence(report, evidence)
     actions.submit_report(report=report, user=User.objects.get(username="reporter"))
     actions.approve_report(report=report, user=User.objects.get(username="leader"))
     actions.accept_report(report=report, user=User.objects.get(username="office"))
@@ -161,8 +165,8 @@ def test_a_reporter_may_not_start_the_whole_ledgers_job(login: Login, cycle: Cyc
 
 def test_the_whole_ledger_shows_summaries_evidence_and_submission_times(
         login: Login, cycle: Cycle, shared_task: Task, unit_named: Callable[[str], Unit]) -> None:
-    report = _accepted(shared_task, unit_named("县司法局"), cycle, "完成权责清单动态调整")
-    Evidence.objects.filter(pk=_evidence(report, 3)[-1].pk).update(withdrawn=True)  # a withdrawn file: not counted
+    report = _accepted(shared_task, unit_named("县司法局"), cycle, "完成权责清单动态调整", evidence=3)
+    Evidence.objects.filter(pk=report.evidence.order_by("pk").last().pk).update(withdrawn=True)  # type: ignore[union-attr]  # a withdrawn file: not counted
     rows = _rows(_download(login("office"), _whole(cycle)))
     (row,) = [r for r in rows if r["任务"] == shared_task.heading and r["责任单位"] == "县司法局"]
     assert (row["填报状态"], row["进展"], row["工作进展"], row["存在问题"], row["下步打算"]) == (
@@ -184,7 +188,7 @@ def test_the_office_sees_a_units_draft_as_not_reported(login: Login, cycle: Cycl
 def test_the_summary_sheet_counts_each_units_rows(login: Login, cycle: Cycle, shared_task: Task,
                                                   unit_named: Callable[[str], Unit]) -> None:
     sfj = unit_named("县司法局")
-    _evidence(_accepted(shared_task, sfj, cycle, "完成", Progress.DONE), 2)
+    _accepted(shared_task, sfj, cycle, "完成", Progress.DONE, evidence=2)
     book = openpyxl.load_workbook(io.BytesIO(_download(login("office"), _whole(cycle)).content))
     counts = {row[0]: row[1:] for row in book["汇总"].iter_rows(min_row=FIRST, values_only=True)}
     tasks = Assignment.objects.filter(task__plan=cycle.plan, task__status=TaskStatus.ACTIVE, unit=sfj).count()

@@ -86,7 +86,7 @@ def load_demo(*, samples: Path | None = None, plans: bool = True) -> bool:
             office = User.objects.get(username="office")
             published = {}
             for filename, place in SAMPLES:
-                publisher = office if place == "平昌县" else None  # the other offices have no demo account
+                publisher = office if place == "平昌县" else None  # the demo publishes the other plans as the system
                 published[place] = publish_file(jurisdiction=places[place], path=samples / "plans" / filename,
                                                 user=publisher)
             # The samples hold no plan of 平凉市 or 甘肃省, 泾川县's own prefecture and province; 泾川县's and

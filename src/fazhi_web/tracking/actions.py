@@ -134,8 +134,8 @@ class Step(NamedTuple):
     refusal: str
 
 
-# The report workflow, the one place: saving needs a draft or a returned report (EDITABLE; so does attaching
-# evidence, checked by the page only); every other move is here. Anything not listed is refused, by the action
+# The report workflow, the one place: saving and attaching evidence need a draft or a returned report (EDITABLE);
+# every other move is here. Anything not listed is refused, by the action
 # itself as well as by the page.
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 STEPS = {
@@ -209,8 +209,11 @@ def add_evidence(*, report: Report, filename: str, data: bytes, user: User | Non
     digest = hashlib.sha256(data).hexdigest()
     evidence = Evidence(report=report, original_name=safe_name(filename), size=len(data),
                         sha256=digest, uploaded_by=user)
-    # The file is written first (the row holds its name) and removed again if anything after it fails.
+    # The file is written first (the row holds its name) and removed again if anything after it fails; the report
+    # is locked and must still be open for editing, so nothing is added to a report once it has been sent.
     with stored_file(evidence.file, f"{digest}{suffix}", data), transaction.atomic():
+        if not Report.objects.select_for_update().filter(pk=report.pk, status__in=EDITABLE).exists():
+            raise StaleEdit("这份报告已经报送，不能再上传佐证材料。请刷新页面查看最新状态。")
         evidence.save()
     return evidence
 
