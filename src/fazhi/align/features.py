@@ -19,6 +19,9 @@ Each measure answers a question a reader asks when comparing two plans by hand (
   parent) task reaches with any task of the other plan: a pair is more credible when it is the best
   either task has.
 * ``child_length`` / ``parent_length`` — log of the commitment's length: short texts match by chance.
+* ``narrower_in_broader`` — is the shorter task inside the longer one? (``child_in_parent`` or
+  ``parent_in_child``, whichever belongs to the shorter commitment.) A broad measure that carries out a
+  narrow one prints most of it; two tasks that share only a side sentence leave most of both outside.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ MEASURES = (
     "parent_sentence_in_child", "shared_passages", "child_title_in_parent", "parent_title_in_child",
     "cosine_of_child_best", "cosine_of_parent_best", "sentence_of_child_best", "sentence_of_parent_best",
     "containment_of_child_best", "containment_of_parent_best", "passages_of_child_best",
-    "passages_of_parent_best", "child_length", "parent_length",
+    "passages_of_parent_best", "child_length", "parent_length", "narrower_in_broader",
 )
 MIN_SENTENCE = 6  # characters: a shorter sentence is a phrase, not a measure
 FULL_SENTENCE = 30  # characters at which a sentence's containment counts in full
@@ -181,6 +184,7 @@ def evidence(child: Plan, parent: Plan) -> Evidence:
         "containment_of_parent_best": _of_row_best(containment.T).T,
         "passages_of_child_best": _of_row_best(shared), "passages_of_parent_best": _of_row_best(shared.T).T,
         "child_length": kid_length, "parent_length": parent_length,
+        "narrower_in_broader": np.where(kid_length <= parent_length, child_in_parent, parent_in_child),
     }
     return Evidence(np.stack([columns[name] for name in MEASURES], axis=-1), kid_texts, parent_texts,
                     kids_have.tocsr(), parents.tocsr())

@@ -1,9 +1,9 @@
 """Alignment accuracy on the hand-checked pairs (tests/fixtures/align), verdicts and coverage.
 
 The floors are a little under what the fitted weights and the structural steps reach on these pairs
-(precision 0.894, recall 0.920 in-sample; 0.896 / 0.916 with each plan pair scored by weights fitted on
-the other four, see docs/alignment.md), so a change that costs accuracy fails here. The weakest pair,
-平昌 2024 ↔ 遂宁, reaches recall 0.738 both in-sample and left out.
+(precision 0.906, recall 0.919 in-sample on the 494 pairs; 0.902 / 0.917 with each plan pair scored by
+weights fitted on the other four, see docs/alignment.md), so a change that costs accuracy fails here.
+The weakest pair, 平昌 2024 ↔ 遂宁, reaches recall 0.738 both in-sample and left out.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def counts(gold_file: Path) -> tuple[int, int, int]:
 def test_precision_and_recall_on_the_hand_checked_pairs() -> None:
     tp, fp, fn = (sum(column) for column in zip(*(counts(f) for f in GOLD), strict=True))
     assert tp + fn == 494
-    assert tp / (tp + fp) >= 0.89
+    assert tp / (tp + fp) >= 0.90
     assert tp / (tp + fn) >= 0.91
 
 
