@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -172,16 +175,23 @@ def _enrol(client: Client, user: User) -> None:
     assert "已开启" in client.get("/accounts/security/").content.decode()
 
 
-def test_an_office_administrator_turns_on_two_step_verification_and_then_needs_the_code_to_sign_in() -> None:
+@contextmanager
+def _enrolled(username: str) -> Iterator[tuple[User, Any]]:
+    """The account with two-step verification set up, on a stopped clock a minute later (a code is accepted
+    once: the next sign-in needs the next one)."""
     import time_machine
 
-    office = User.objects.get(username="office")
+    user = User.objects.get(username=username)
     with time_machine.travel("2026-03-02 09:00 +0800", tick=False) as clock:
         client = Client()
-        _sign_in(client)
-        _enrol(client, office)
-        clock.shift(timedelta(seconds=60))  # a code is accepted once: sign in with the next one
+        _sign_in(client, username)
+        _enrol(client, user)
+        clock.shift(timedelta(seconds=60))
+        yield user, clock
 
+
+def test_an_office_administrator_turns_on_two_step_verification_and_then_needs_the_code_to_sign_in() -> None:
+    with _enrolled("office") as (office, clock):
         without = _sign_in(Client())
         assert without.status_code == 200 and "请输入手机验证器上显示的 6 位动态验证码" in without.content.decode()
         wrong = _sign_in(Client(), otp_token="000000" if _current_code(office) != "000000" else "111111")
@@ -194,14 +204,7 @@ def test_an_office_administrator_turns_on_two_step_verification_and_then_needs_t
 
 
 def test_wrong_codes_count_towards_the_lock_out_like_wrong_passwords() -> None:
-    import time_machine
-
-    office = User.objects.get(username="office")
-    with time_machine.travel("2026-03-02 09:00 +0800", tick=False) as clock:
-        client = Client()
-        _sign_in(client)
-        _enrol(client, office)
-        clock.shift(timedelta(seconds=60))
+    with _enrolled("office") as (office, _clock):
         for _ in range(5):
             _sign_in(Client(), otp_token="999999")
         assert _sign_in(Client(), otp_token=_current_code(office)).status_code == 429
@@ -242,14 +245,9 @@ def test_when_required_an_office_administrator_without_it_is_held_at_the_setup_p
 
 
 def test_someone_who_chose_it_can_turn_it_off_with_a_current_code() -> None:
-    import time_machine
-
-    reporter = User.objects.get(username="reporter")
-    with time_machine.travel("2026-03-02 09:00 +0800", tick=False) as clock:
+    with _enrolled("reporter") as (reporter, clock):
         client = Client()
-        _sign_in(client, "reporter")
-        _enrol(client, reporter)
-        clock.shift(timedelta(seconds=60))
+        client.force_login(reporter)
         response = client.post("/accounts/security/", {"action": "disable", "otp_token": _current_code(reporter)})
         assert response.status_code == 302
         clock.shift(timedelta(seconds=60))
