@@ -296,7 +296,8 @@ def test_the_deployment_check_is_clean_under_production_settings(tmp_path: objec
     env = {**os.environ, "FAZHI_HTTPS": "1", "FAZHI_SECRET_KEY": secrets.token_urlsafe(64),
            "FAZHI_ALLOWED_HOSTS": "fazhi.example.gov.cn", "FAZHI_DATA_DIR": str(tmp_path),
            "DJANGO_SETTINGS_MODULE": "fazhi_web.settings"}
-    env.pop("FAZHI_DEBUG", None)
+    for development_only in ("FAZHI_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # the browser tests set the second
+        env.pop(development_only, None)
     result = subprocess.run([sys.executable, str(manage), "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
