@@ -29,7 +29,7 @@ import time
 import tracemalloc
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -40,7 +40,9 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.signals import request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import models
 from django.test import Client
 from django.urls import reverse
@@ -412,9 +414,36 @@ def _live_session(user: User) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_server_answers_healthz_within_a_second_while_a_hostile_upload_is_processed(live_server: Any) -> None:
-    load_demo()  # a no-op, unless an earlier transactional test (run before this one) emptied the database
+@dataclass
+class Served:
+    url: str
+
+
+@pytest.fixture
+def served(django_db_setup: None, django_db_blocker: Any) -> Iterator[Served]:
+    """The application on a threaded WSGI server, over the committed demo (not a transactional test, whose flush
+    would empty the demo for every later test); what the test leaves — its jobs and its session — is removed."""
+    from django.contrib.sessions.models import Session
+
+    with django_db_blocker.unblock():
+        load_demo()  # a no-op, unless a transactional test (the browser tests) emptied the database before
+        last_job = Job.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        sessions = set(Session.objects.values_list("session_key", flat=True))
+        server = ThreadedWSGIServer(("127.0.0.1", 0), WSGIRequestHandler)  # Django's own, as runserver
+        server.set_app(get_wsgi_application())
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield Served(url=f"http://127.0.0.1:{server.server_port}")
+        finally:
+            server.shutdown()
+            server.server_close()
+            Job.objects.filter(pk__gt=last_job).delete()
+            Session.objects.exclude(session_key__in=sessions).delete()
+
+
+def test_the_server_answers_healthz_within_a_second_while_a_hostile_upload_is_processed(served: Served) -> None:
+    live_server = served
     place = Jurisdiction.objects.get(name="平昌县")
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
