@@ -25,9 +25,15 @@ from django.db.models import Model
 
 from fazhi_web.plans.models import Assignment, AssignmentRole, Plan, Target, TaskStatus
 from fazhi_web.tracking import actions
-from fazhi_web.tracking.demo import DONE_PHRASES, LATE_REASONS, NEXT_PHRASES, PROBLEM_PHRASES, REPLY_PHRASES
-from fazhi_web.tracking.demo import _at as office_hours
-from fazhi_web.tracking.demo import _value as reported_value
+from fazhi_web.tracking.demo import (
+    DONE_PHRASES,
+    LATE_REASONS,
+    NEXT_PHRASES,
+    PROBLEM_PHRASES,
+    REPLY_PHRASES,
+    office_hours,
+    reported_value,
+)
 from fazhi_web.tracking.models import (
     AdjustmentKind,
     Cycle,

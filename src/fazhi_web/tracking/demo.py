@@ -179,7 +179,7 @@ def _texts(pair: _Pair, progress: str, rng: random.Random) -> tuple[str, str, st
     return done, problems, rng.choice(NEXT_PHRASES) + "。"
 
 
-def _value(op: str, threshold: float, high: float | None, percent: bool, share: float, rng: random.Random) -> float:
+def reported_value(op: str, threshold: float, high: float | None, percent: bool, share: float, rng: random.Random) -> float:
     """A reported value near the threshold: met about three times in four; counts grow over the year."""
     if op == "<=":
         return round(threshold * rng.uniform(0.6, 1.15), 1)
@@ -196,11 +196,11 @@ def _values(pair: _Pair, index: int, cycles: int, rng: random.Random) -> dict[in
     if pair.kind != ReportKind.CONSOLIDATED or rng.random() < 0.1:
         return {}
     share = (index + 1) / max(cycles, 4)
-    return {t.pk: _value(t.op, t.value, t.value_high, t.unit in ("%", "％"), share, rng)
+    return {t.pk: reported_value(t.op, t.value, t.value_high, t.unit in ("%", "％"), share, rng)
             for t in pair.targets}
 
 
-def _at(day: date, rng: random.Random) -> datetime:
+def office_hours(day: date, rng: random.Random) -> datetime:
     """A moment in office hours of a day, in the site's time zone."""
     moment = datetime.combine(day, time(rng.randint(8, 17), rng.randrange(60)))
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
@@ -216,7 +216,7 @@ def _report(pair: _Pair, cycle: Cycle, index: int, *, rng: random.Random, as_of:
     submit_on = cycle.due_on + timedelta(days=delay)
     report = actions.report_for(task=pair.task, unit=pair.unit, cycle=cycle)
     summary.reports += 1
-    clock.stamp(report, _at(min(submit_on, cycle.due_on) - timedelta(days=rng.randint(2, 6)), rng))
+    clock.stamp(report, office_hours(min(submit_on, cycle.due_on) - timedelta(days=rng.randint(2, 6)), rng))
     _write(report, pair, index, rng=rng, clock=clock, submit_on=submit_on, cycles=4)
     if roll < 0.08 or submit_on > as_of:
         return  # a draft never submitted
@@ -230,7 +230,7 @@ def _write(report: Report, pair: _Pair, index: int, *, rng: random.Random, clock
     report = actions.save_report(report=report, version=report.version, user=pair.reporter, progress=progress,
                                  done=done, problems=problems, next_steps=next_steps,
                                  values=_values(pair, index, cycles, rng))
-    clock.stamp(report, _at(submit_on - timedelta(days=1), rng))
+    clock.stamp(report, office_hours(submit_on - timedelta(days=1), rng))
     return report
 
 
@@ -239,13 +239,13 @@ def _move(report: Report, pair: _Pair, *, rng: random.Random, as_of: date, offic
     """Submit, approve, and (for a lead unit's report) the office's acceptance, or a return and a second try."""
     day = submit_on
     report = actions.submit_report(report=report, user=pair.reporter)
-    clock.stamp(report, _at(day, rng), submits=True)
+    clock.stamp(report, office_hours(day, rng), submits=True)
     summary.submitted += 1
     day += timedelta(days=rng.randint(0, 3))
     if day > as_of:
         return
     report = actions.approve_report(report=report, user=pair.leader)
-    clock.stamp(report, _at(day, rng))
+    clock.stamp(report, office_hours(day, rng))
     if pair.kind != ReportKind.CONSOLIDATED:
         return
     day += timedelta(days=rng.randint(1, 10))
@@ -253,23 +253,23 @@ def _move(report: Report, pair: _Pair, *, rng: random.Random, as_of: date, offic
         return  # waiting for the office
     if rng.random() < 0.06:
         report = actions.return_report(report=report, user=office, comment="请补充佐证材料并细化工作成效")
-        clock.stamp(report, _at(day, rng))
+        clock.stamp(report, office_hours(day, rng))
         day += timedelta(days=rng.randint(2, 6))
         if day > as_of:
             return
         report = actions.save_report(report=report, version=report.version, user=pair.reporter,
                                      progress=report.progress, done=report.done + "已按要求补充相关佐证材料。",
                                      problems=report.problems, next_steps=report.next_steps, values={})
-        clock.stamp(report, _at(day, rng))
+        clock.stamp(report, office_hours(day, rng))
         report = actions.submit_report(report=report, user=pair.reporter)
-        clock.stamp(report, _at(day, rng), submits=True)
+        clock.stamp(report, office_hours(day, rng), submits=True)
         report = actions.approve_report(report=report, user=pair.leader)
-        clock.stamp(report, _at(day, rng))
+        clock.stamp(report, office_hours(day, rng))
         day += timedelta(days=rng.randint(1, 5))
         if day > as_of:
             return
     report = actions.accept_report(report=report, user=office, comment=rng.choice(["", "同意", "已审阅"]))
-    clock.stamp(report, _at(day, rng))
+    clock.stamp(report, office_hours(day, rng))
     summary.accepted += 1
 
 
@@ -293,18 +293,18 @@ def _supervise(plan: Plan, cycle: Cycle, *, rng: random.Random, as_of: date, off
                                  reply_due=reply_due)
     for order in orders:
         summary.orders += 1
-        _restamp(order, opened_at=_at(opened_on, rng))
+        _restamp(order, opened_at=office_hours(opened_on, rng))
         replied_on = opened_on + timedelta(days=rng.randint(3, 12))
         if replied_on > as_of:
             continue
         order = actions.reply_order(order=order, reply=rng.choice(REPLY_PHRASES), user=None)
-        _restamp(order, replied_at=_at(replied_on, rng))
+        _restamp(order, replied_at=office_hours(replied_on, rng))
         closed_on = replied_on + timedelta(days=rng.randint(1, 4))
         if closed_on > as_of:
             continue
         order = actions.close_order(order=order, user=office) if replied_on <= reply_due else \
             actions.escalate_order(order=order, user=office, reply_due=closed_on + timedelta(days=7))
-        _restamp(order, closed_at=_at(closed_on, rng))
+        _restamp(order, closed_at=office_hours(closed_on, rng))
 
 
 def _extensions(pairs: list[_Pair], cycles: list[Cycle], *, rng: random.Random, as_of: date, office: User | None,
@@ -322,13 +322,13 @@ def _extensions(pairs: list[_Pair], cycles: list[Cycle], *, rng: random.Random, 
                                               requested_due=original + timedelta(days=rng.choice([90, 181])),
                                               reason=rng.choice(LATE_REASONS), user=pair.reporter)
         summary.extensions += 1
-        _restamp(extension, requested_at=_at(asked_on, rng))
+        _restamp(extension, requested_at=office_hours(asked_on, rng))
         decided_on = asked_on + timedelta(days=rng.randint(3, 10))
         if number == 3 or decided_on > as_of:
             continue
         extension = actions.decide_extension(extension=extension, grant=number != 2, user=office,
                                              note="同意延期，请按新时限完成" if number != 2 else "理由不充分，请按原时限完成")
-        _restamp(extension, decided_at=_at(decided_on, rng))
+        _restamp(extension, decided_at=office_hours(decided_on, rng))
 
 
 def _restamp(record: Model, **moments: datetime) -> None:
