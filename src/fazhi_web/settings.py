@@ -15,6 +15,7 @@ Environment:
     FAZHI_JOBS_QUEUE    the queue's name (default fazhi)
     FAZHI_JOBS_THREADS  threads running jobs in the web process when no broker is set (default 2)
     FAZHI_JOBS_STALE_SECONDS  a running job not heard from for this long is marked failed (default 900)
+    FAZHI_JOBS_KEEP_DAYS  finished jobs and their files are deleted this many days after they end (default 30)
     FAZHI_IDLE_MINUTES  sign out a session nobody has used for this long (default 30)
     FAZHI_OFFICE_TOTP   "required": office administrators must use two-step verification (TOTP); default optional
 """
@@ -200,6 +201,8 @@ FAZHI_JOBS_QUEUE = os.environ.get("FAZHI_JOBS_QUEUE", "fazhi").strip() or "fazhi
 FAZHI_JOBS_THREADS = int(os.environ.get("FAZHI_JOBS_THREADS", "2"))
 FAZHI_JOBS_STALE_SECONDS = int(os.environ.get("FAZHI_JOBS_STALE_SECONDS", "900"))
 FAZHI_JOBS_TIME_LIMIT_SECONDS = int(os.environ.get("FAZHI_JOBS_TIME_LIMIT_SECONDS", "1800"))
+# Finished jobs and their files are deleted this many days after they end (manage purge_jobs, run daily).
+FAZHI_JOBS_KEEP_DAYS = int(os.environ.get("FAZHI_JOBS_KEEP_DAYS", "30"))
 FAZHI_JOBS_SYNC = os.environ.get("FAZHI_JOBS_SYNC", "") == "1"  # run each job inside the request (tests)
 # A whole-jurisdiction ledger with more rows than this is built as a job; smaller ones download at once.
 FAZHI_LEDGER_DIRECT_ROWS = int(os.environ.get("FAZHI_LEDGER_DIRECT_ROWS", "3000"))

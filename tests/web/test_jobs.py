@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import dramatiq
@@ -28,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fazhi_web.jobs import dispatch, kinds
-from fazhi_web.jobs.actions import enqueue_job, expire_stale_jobs
+from fazhi_web.jobs.actions import enqueue_job, expire_stale_jobs, purge_finished_jobs
 from fazhi_web.jobs.models import Job, JobKind, JobStatus
 from fazhi_web.jobs.runner import INTERNAL_ERROR, JobResult, run_job
 from fazhi_web.plans import actions
@@ -158,6 +159,76 @@ def test_a_job_whose_process_died_is_marked_failed_not_left_running(login: Login
     assert expire_stale_jobs() == 0
     fresh.refresh_from_db()
     assert fresh.status == JobStatus.RUNNING  # still heard from
+
+
+def _ended_job(place: Jurisdiction, status: str, days_ago: float, *, file_text: str = "") -> Job:
+    from django.core.files.base import ContentFile
+
+    ended = timezone.now() - timedelta(days=days_ago)
+    job = Job(kind=JobKind.LEDGER, owner=User.objects.get(username="office"), jurisdiction=place, status=status,
+              arguments={"title": "台账"}, finished_at=ended if status in (JobStatus.DONE, JobStatus.FAILED) else None,
+              heartbeat_at=ended)
+    if file_text:
+        job.result_file.save(f"purge-test-{uuid.uuid4().hex}.xlsx", ContentFile(file_text.encode()), save=False)
+    job.save()
+    return job
+
+
+@pytest.mark.django_db
+def test_old_finished_jobs_and_their_files_are_purged_and_nothing_else(
+        pingchang: Jurisdiction, settings: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from django.core.management import call_command
+
+    settings.FAZHI_JOBS_KEEP_DAYS = 30
+    old_done = _ended_job(pingchang, JobStatus.DONE, 31, file_text="old ledger")
+    old_failed = _ended_job(pingchang, JobStatus.FAILED, 45)
+    recent = _ended_job(pingchang, JobStatus.DONE, 29, file_text="recent ledger")
+    still_running = _ended_job(pingchang, JobStatus.RUNNING, 90)  # stale, but expiring it is another step's work
+    waiting = _ended_job(pingchang, JobStatus.QUEUED, 90)
+    old_file, recent_file = old_done.result_file.name, recent.result_file.name
+    assert default_storage.exists(old_file) and default_storage.exists(recent_file)
+
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_jobs", stdout=out)
+
+    assert "已删除 2 个" in out.getvalue()
+    remaining = set(Job.objects.values_list("pk", flat=True))
+    assert old_done.pk not in remaining and old_failed.pk not in remaining
+    assert {recent.pk, still_running.pk, waiting.pk} <= remaining
+    assert not default_storage.exists(old_file)
+    assert default_storage.exists(recent_file)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_finished_jobs(days=0) == 1  # --days 0: every finished job, the recent one too
+    assert not default_storage.exists(recent_file)
+    assert {still_running.pk, waiting.pk} <= set(Job.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_purge_refuses_a_negative_number_of_days_in_chinese() -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="不能为负数"):
+        call_command("purge_jobs", "--days", "-1")
+
+
+@pytest.mark.django_db
+def test_a_purge_that_fails_keeps_the_rows_and_their_files(pingchang: Jurisdiction, monkeypatch: pytest.MonkeyPatch,
+                                                          django_capture_on_commit_callbacks: Any) -> None:
+    job = _ended_job(pingchang, JobStatus.DONE, 400, file_text="ledger")
+    name = job.result_file.name
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("django.db.models.query.QuerySet.delete", refuse)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(OperationalError):
+        purge_finished_jobs()
+    assert callbacks == []  # the file deletion went with the rolled-back transaction
+    assert Job.objects.filter(pk=job.pk).exists() and default_storage.exists(name)
+    monkeypatch.undo()
+    default_storage.delete(name)
 
 
 @pytest.mark.django_db
