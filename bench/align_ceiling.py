@@ -7,9 +7,9 @@ The shipped model is a logistic regression with one readable weight per measure 
 This script answers the question its figures raise — would a more flexible learner over the same
 measures reach precision 0.95 at recall 0.90? — in two ways:
 
-* **left out**: each plan pair scored by a learner fitted on the other four, then the structural steps
+* **left out**: each plan pair scored by a learner fitted on the others, then the structural steps
   (competition, annex), exactly as bench/fit_align.py scores the shipped model;
-* **in-sample**: gradient-boosted trees fitted on all 494 pairs and scored on the same pairs. This is an
+* **in-sample**: gradient-boosted trees fitted on all the hand-checked pairs and scored on the same pairs. This is an
   upper bound, not an estimate: when even a model that has seen the answers cannot separate the pairs
   at a shallow depth, the measures do not carry the distinction, and no threshold or weight will.
 

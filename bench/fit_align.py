@@ -28,7 +28,7 @@ from fazhi.align.features import MEASURES, Evidence, evidence
 ROOT = Path(__file__).parents[1]
 GOLD = ROOT / "tests" / "fixtures" / "align"
 MODEL = ROOT / "src" / "fazhi" / "rules" / "align_model.toml"
-REGULARISATION = 0.1  # strong: five plan pairs are few, and the weights must carry over to other plans
+REGULARISATION = 0.1  # strong: six plan pairs are few, and the weights must carry over to other plans
 THRESHOLDS = [round(0.3 + 0.05 * k, 2) for k in range(13)]
 
 
@@ -83,7 +83,7 @@ def fit(x: Any, y: Any) -> dict[str, Any]:
 
 
 def cross_validated(data: list[Labelled]) -> list[tuple[str, Any, Any]]:
-    """Each plan pair scored by weights fitted on the other four."""
+    """Each plan pair scored by weights fitted on the others."""
     out = []
     for k, pair in enumerate(data):
         rest = [d for m, d in enumerate(data) if m != k]
@@ -104,7 +104,7 @@ def render(weights: dict[str, Any], threshold: float, curve: list[str]) -> str:
         "# Weights of the alignment's measures (fazhi.align.features), fitted by bench/fit_align.py on the",
         "# hand-checked pairs of tests/fixtures/align. Do not edit by hand: change the measures or the pairs",
         "# and run the script again. Cross-validated figures (each plan pair scored by weights fitted on the",
-        "# other four), threshold: precision / recall:",
+        "# others), threshold: precision / recall:",
         *[f"#   {line}" for line in curve],
         f"threshold = {threshold}",
         f"bias = {weights['bias']:.6f}",

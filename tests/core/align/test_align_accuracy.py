@@ -1,9 +1,10 @@
 """Alignment accuracy on the hand-checked pairs (tests/fixtures/align), verdicts and coverage.
 
 The floors are a little under what the fitted weights and the structural steps reach on these pairs
-(precision 0.906, recall 0.919 in-sample on the 494 pairs; 0.902 / 0.917 with each plan pair scored by
-weights fitted on the other four, see docs/alignment.md), so a change that costs accuracy fails here.
-The weakest pair, 平昌 2024 ↔ 遂宁, reaches recall 0.738 both in-sample and left out.
+(precision 0.902, recall 0.899 in-sample on the 533 pairs; 0.904 / 0.884 with each plan pair scored by
+weights fitted on the others, see docs/alignment.md), so a change that costs accuracy fails here.
+The weakest pairs are the two of 平昌's annual plan: against 甘孜 0.800 / 0.718 and against 遂宁
+0.838 / 0.738 in-sample.
 """
 
 from __future__ import annotations
@@ -44,15 +45,15 @@ def counts(gold_file: Path) -> tuple[int, int, int]:
 
 def test_precision_and_recall_on_the_hand_checked_pairs() -> None:
     tp, fp, fn = (sum(column) for column in zip(*(counts(f) for f in GOLD), strict=True))
-    assert tp + fn == 494
-    assert tp / (tp + fp) >= 0.90
-    assert tp / (tp + fn) >= 0.91
+    assert tp + fn == 533
+    assert tp / (tp + fp) >= 0.89
+    assert tp / (tp + fn) >= 0.89
 
 
 @pytest.mark.parametrize("gold_file", GOLD, ids=lambda f: f.stem[:3] + "-" + f.stem.split("__")[1][:3])
 def test_no_plan_pair_falls_far_behind(gold_file: Path) -> None:
     tp, fp, fn = counts(gold_file)
-    assert tp / (tp + fp) >= 0.80 and tp / (tp + fn) >= 0.73
+    assert tp / (tp + fp) >= 0.78 and tp / (tp + fn) >= 0.70
 
 
 def test_the_weights_file_names_every_measure_once() -> None:
