@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from fit_align import Labelled, figures, labelled_pairs
+from fit_align import REGULARISATION, Labelled, figures, labelled_pairs
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -34,7 +34,7 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 LEARNERS: dict[str, Callable[[], Any]] = {
     "logistic regression (shipped)": lambda: make_pipeline(
-        StandardScaler(), LogisticRegression(C=0.1, max_iter=10000)),
+        StandardScaler(), LogisticRegression(C=REGULARISATION, max_iter=10000)),
     "logistic regression, pairwise products": lambda: make_pipeline(
         StandardScaler(), PolynomialFeatures(2, interaction_only=True, include_bias=False), StandardScaler(),
         LogisticRegression(C=0.01, max_iter=20000)),

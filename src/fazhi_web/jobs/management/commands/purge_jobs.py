@@ -19,9 +19,8 @@ class Command(BaseCommand):
                             help=f"保留最近多少天内结束的任务（默认 {settings.FAZHI_JOBS_KEEP_DAYS}）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        days = options["days"]
-        if days is not None and days < 0:
+        days = settings.FAZHI_JOBS_KEEP_DAYS if options["days"] is None else options["days"]
+        if days < 0:
             raise CommandError("--days 不能为负数。")
         deleted = purge_finished_jobs(days=days)
-        self.stdout.write(f"已删除 {deleted} 个已结束超过 "
-                          f"{settings.FAZHI_JOBS_KEEP_DAYS if days is None else days} 天的后台任务。")
+        self.stdout.write(f"已删除 {deleted} 个已结束超过 {days} 天的后台任务。")
